@@ -109,6 +109,10 @@ export interface DriverDefinition<S, A> {
   decodeSpec(address: A): DecodeSpec;
   /** Human-readable endpoint for status lines, e.g. `modbus-tcp://10.0.0.5:502?unit=1`. */
   endpoint(settings: S): string;
+  /** URL schemes the CLI accepts for this driver (e.g. `modbus-tcp:`), with their parser. */
+  endpointSchemes?: ReadonlyArray<string>;
+  /** Settings (unvalidated) from an endpoint URL such as `modbus-tcp://host:502?unit=1`. */
+  settingsFromEndpoint?(url: string): unknown;
   /** Validated settings in, driver out. Must not touch the network. */
   create(settings: S, context: DriverContext): Driver<A>;
 }

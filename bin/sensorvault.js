@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Entry point of the `sensorvault` command: runs the compiled CLI from dist/.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const entry = path.join(root, 'dist', 'electron', 'cli', 'main.js');
+if (!existsSync(entry)) {
+  process.stderr.write(`sensorvault: not built yet (${entry} is missing); run \`npm install\` or \`npm run build\` in ${root}\n`);
+  process.exit(1);
+}
+const { main } = await import(pathToFileURL(entry).href);
+const code = await main(process.argv.slice(2));
+// Exit once stdout has drained, even if a library left a handle open.
+process.stdout.write('', () => process.exit(code));

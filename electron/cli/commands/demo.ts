@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { DriverRegistry } from '../../core/drivers/registry.js';
+import type { Logger } from '../../core/log.js';
+import { parseProjectText } from '../../core/project/validate.js';
+import { startDemoPlant } from '../../demo/plant.js';
+import { UsageError, packageRoot, parsePort, untilStopped } from '../args.js';
+import { hostProject } from './gateway.js';
+
+export const demoHelp = `Usage: sensorvault demo [--db <file>] [--port N] [--plant-port N]
+
+Starts the embedded demo plant — a simulated Modbus TCP PLC on 127.0.0.1 with a
+temperature, pressure, flow, counters, energy meters, a valve and more (see
+docs/demo-plant.md) — and the headless host with a project preconfigured for it.
+The first line of stdout is the URL to open in a browser. Readings are stored in
+./sensorvault-demo.db (SQLite) unless --db says otherwise. Ctrl-C stops everything.`;
+
+export async function demoCommand(argv: string[], registry: DriverRegistry, log: Logger, out: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, port: { type: 'string' }, 'plant-port': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help === true) {
+    out(demoHelp);
+    return 0;
+  }
+  const port = values.port === undefined ? 0 : parsePort(values.port, '--port');
+  const plantPort = values['plant-port'] === undefined ? 0 : parsePort(values['plant-port'], '--plant-port');
+  if (plantPort !== 0 && plantPort === port) throw new UsageError('--port and --plant-port must differ');
+  const plant = await startDemoPlant({ host: '127.0.0.1', port: plantPort });
+  try {
+    const projectFile = path.join(packageRoot(), 'resources', 'demo', 'plant.project.json');
+    const document = JSON.parse(await readFile(projectFile, 'utf8')) as { devices: Array<{ settings: Record<string, unknown> }> };
+    for (const device of document.devices) device.settings.port = plant.port;
+    const compiled = parseProjectText(JSON.stringify(document), projectFile, registry);
+    const dbPath = path.resolve(values.db ?? 'sensorvault-demo.db');
+    const hosted = await hostProject({ compiled, dbPath, port, listen: '127.0.0.1', registry, log });
+    out(hosted.gateway.launchUrl);
+    log.info(`demo plant (Modbus TCP) on 127.0.0.1:${plant.port}; open the URL above; readings go to ${dbPath}; Ctrl-C to stop`);
+    const why = await untilStopped();
+    log.info(`stopping (${why})`);
+    await hosted.stop();
+  } finally {
+    await plant.close();
+  }
+  return 0;
+}

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Logger } from '../../core/log.js';
+import { Store } from '../../core/store/store.js';
+import { CommandError, UsageError, parseIsoTime } from '../args.js';
+
+export const historyHelp = `Usage: sensorvault history --db <file> --tag <id> [--from <iso>] [--to <iso>] [--format csv|json] [--limit N]
+
+Prints committed readings of one tag, oldest first. Times are ISO 8601 with a zone
+(e.g. 2026-12-01T08:00:00Z). Default range: the last hour. Default format: csv
+(ts,value,quality). json prints one object per line.`;
+
+export async function historyCommand(argv: string[], log: Logger, out: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { db: { type: 'string' }, tag: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, limit: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help === true) {
+    out(historyHelp);
+    return 0;
+  }
+  if (values.db === undefined) throw new UsageError('history needs --db <file>');
+  if (values.tag === undefined) throw new UsageError('history needs --tag <id>');
+  const format = values.format ?? 'csv';
+  if (format !== 'csv' && format !== 'json') throw new UsageError(`--format: "${format}" is not csv or json`);
+  const to = values.to === undefined ? Date.now() : parseIsoTime(values.to, '--to');
+  const from = values.from === undefined ? to - 3_600_000 : parseIsoTime(values.from, '--from');
+  if (to < from) throw new UsageError('--to is before --from');
+  const limit = values.limit === undefined ? 1_000_000 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: "${values.limit}" is not a positive integer`);
+  const dbPath = path.resolve(values.db);
+  if (!existsSync(dbPath)) throw new CommandError(`${dbPath}: no such database; pass the file given to run/gateway/demo --db`);
+  const store = await Store.open({ path: dbPath, retention: { maxAgeDays: 3650, maxSizeMiB: 1_048_576 }, log, readOnly: true });
+  try {
+    const known = await store.listTagIds();
+    if (!known.includes(values.tag)) {
+      throw new CommandError(`no tag "${values.tag}" in ${dbPath}; known tags: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''}`);
+    }
+    const series = await store.queryHistory(values.tag, from, to, limit);
+    if (format === 'csv') out('ts,value,quality');
+    for (const [ts, value, quality] of series.points) {
+      const iso = new Date(ts).toISOString();
+      if (format === 'csv') out(`${iso},${csvField(value)},${quality}`);
+      else out(JSON.stringify({ tag: values.tag, ts: iso, value, quality }));
+    }
+    if (series.truncated) log.warn(`more than ${limit} readings in range; printed the newest ${limit} (raise --limit)`);
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+function csvField(value: unknown): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,87 @@
+import type { Scaling } from '../../../shared/project.js';
+import { type Reading, StatusText, type Value } from '../../../shared/reading.js';
+import type { DecodeSpec, RawSample } from '../drivers/types.js';
+import { decodeRegisters } from './registers.js';
+
+/**
+ * The normalizer turns a driver's raw samples into readings by applying the tag
+ * mapping: decode (type, word/byte order, bit), scale, quality and timestamp. It is
+ * compiled once per device, so the per-sample work is a lookup and a few branches.
+ */
+export interface NormalizedPoint {
+  tagId: string;
+  decode: DecodeSpec;
+  scaling: Scaling;
+}
+
+export type DeviceNormalizer = (samples: ReadonlyArray<RawSample>) => Reading[];
+
+export function compileNormalizer(points: ReadonlyArray<NormalizedPoint>): DeviceNormalizer {
+  const scalers = points.map((p) => compileScaling(p.scaling));
+  return (samples) => {
+    const out: Reading[] = new Array<Reading>(samples.length);
+    let n = 0;
+    for (const sample of samples) {
+      const point = points[sample.point];
+      const scale = scalers[sample.point];
+      if (point === undefined || scale === undefined) continue;
+      out[n++] = normalize(point, scale, sample);
+    }
+    out.length = n;
+    return out;
+  };
+}
+
+function normalize(point: NormalizedPoint, scale: (v: number) => number, sample: RawSample): Reading {
+  // Source time when the device gives one, else receive time; always integer UTC ms.
+  const ts = Math.round(sample.sourceTs ?? sample.receiveTs);
+  if (sample.raw === undefined || sample.quality === 'bad') {
+    return { tagId: point.tagId, ts, value: null, quality: 'bad', status: sample.status ?? 'bad' };
+  }
+  let value: Value;
+  let quality = sample.quality;
+  let status = sample.status;
+  const raw = sample.raw;
+  if (raw.kind === 'registers') {
+    if (point.decode.kind !== 'registers') return mismatch(point, ts);
+    const decoded = decodeRegisters(raw.words, point.decode);
+    value = decoded.value;
+    if (decoded.status !== undefined) {
+      quality = quality === 'good' ? 'uncertain' : quality;
+      status = decoded.status;
+    }
+  } else if (raw.kind === 'bit') {
+    value = raw.bit;
+  } else {
+    value = raw.value;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) {
+      return { tagId: point.tagId, ts, value: null, quality: 'bad', status: StatusText.notANumber };
+    }
+    value = scale(value);
+  }
+  const reading: Reading = { tagId: point.tagId, ts, value, quality };
+  if (status !== undefined && quality !== 'good') reading.status = status;
+  return reading;
+}
+
+function mismatch(point: NormalizedPoint, ts: number): Reading {
+  return { tagId: point.tagId, ts, value: null, quality: 'bad', status: `driver delivered registers but the tag decodes as ${point.decode.kind}` };
+}
+
+export function compileScaling(scaling: Scaling): (raw: number) => number {
+  switch (scaling.kind) {
+    case 'none':
+      return (raw) => raw;
+    case 'linear': {
+      const { factor, offset } = scaling;
+      return (raw) => raw * factor + offset;
+    }
+    case 'range': {
+      const slope = (scaling.high - scaling.low) / (scaling.rawHigh - scaling.rawLow);
+      const { rawLow, low } = scaling;
+      return (raw) => low + (raw - rawLow) * slope;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import { type Project, ProjectSchema, type ValidationIssue, formatPath, issuesFromZod } from '../../../shared/project.js';
+import type { DriverRegistry } from '../drivers/registry.js';
+import type { AnyDriverDefinition, DecodeSpec } from '../drivers/types.js';
+
+/**
+ * One validation for the project document, used by the hosts, the CLI and the UI (via
+ * `project:validate`): the shared structural schema plus each driver's own settings
+ * schema and point grammar. Every problem is reported as `path: message`; a document
+ * with any problem is refused whole, so nothing changes.
+ */
+export interface CompiledTag {
+  tagId: string;
+  address: unknown;
+  decode: DecodeSpec;
+}
+
+export interface CompiledDevice {
+  deviceId: string;
+  definition: AnyDriverDefinition;
+  settings: unknown;
+  endpoint: string;
+  tags: CompiledTag[];
+}
+
+export interface CompiledProject {
+  project: Project;
+  devices: CompiledDevice[];
+}
+
+export type ValidationResult = { ok: true; compiled: CompiledProject } | { ok: false; issues: ValidationIssue[] };
+
+export function validateProject(input: unknown, registry: DriverRegistry): ValidationResult {
+  const parsed = ProjectSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error) };
+  const project = parsed.data;
+  const issues: ValidationIssue[] = [];
+  const devices: CompiledDevice[] = [];
+  project.devices.forEach((device, d) => {
+    const definition = registry.get(device.driver);
+    if (definition === undefined) {
+      issues.push({ path: formatPath(['devices', d, 'driver']), message: `unknown driver "${device.driver}"; available: ${registry.ids().join(', ')}` });
+      return;
+    }
+    const settings = definition.settingsSchema.safeParse(device.settings);
+    if (!settings.success) {
+      issues.push(...issuesFromZod(settings.error, ['devices', d, 'settings']));
+      return;
+    }
+    const tags: CompiledTag[] = [];
+    device.tags.forEach((tag, t) => {
+      const address = definition.parseAddress(tag.address);
+      if (!address.ok) {
+        issues.push({ path: formatPath(['devices', d, 'tags', t, 'address']), message: `${address.message} (syntax: ${definition.addressSyntax})` });
+        return;
+      }
+      tags.push({ tagId: tag.id, address: address.address, decode: definition.decodeSpec(address.address) });
+    });
+    devices.push({ deviceId: device.id, definition, settings: settings.data, endpoint: definition.endpoint(settings.data), tags });
+  });
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, compiled: { project, devices } };
+}
+
+export class ProjectError extends Error {
+  constructor(
+    readonly source: string,
+    readonly issues: ValidationIssue[],
+  ) {
+    super(`${source}: invalid project:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
+    this.name = 'ProjectError';
+  }
+}
+
+/** Parses JSON text and validates it; throws ProjectError naming the file, field and reason. */
+export function parseProjectText(text: string, source: string, registry: DriverRegistry): CompiledProject {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ProjectError(source, [{ path: '(file)', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }]);
+  }
+  const result = validateProject(json, registry);
+  if (!result.ok) throw new ProjectError(source, result.issues);
+  return result.compiled;
+}
+
+export async function loadProjectFile(path: string, registry: DriverRegistry): Promise<CompiledProject> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ProjectError(path, [{ path: '(file)', message: code === 'ENOENT' ? 'file not found' : `cannot read: ${String(error)}` }]);
+  }
+  return parseProjectText(text, path, registry);
+}
