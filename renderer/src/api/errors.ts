@@ -1,0 +1,18 @@
+import type { ApiError, ErrorCode } from '../../../shared/api/contract.js';
+
+/** What an engineer should do next, per stable error code. */
+const advice: Record<ErrorCode, string> = {
+  unavailable:
+    'The SensorVault host is not answering. Check that `sensorvault gateway` (or the desktop app) is still running; this page retries on its own.',
+  unauthorized:
+    'This browser has no valid access token. Open the URL with ?token=… that `sensorvault gateway` printed on the first line of its output.',
+  'invalid-params': 'The host rejected a request from this page. Reload the page; if it happens again, report the message above.',
+  'unknown-request': 'The host does not know this request: the UI and the host are different versions. Reload the page or update SensorVault.',
+  'not-found': 'The item is no longer in the running project. Reload the page to refresh the lists.',
+  'project-invalid': 'The project file has errors. Fix the fields named above in the project file, then restart the host.',
+  internal: 'The host hit an internal error. Check its log (stderr of the host process) and report the message above.',
+};
+
+export function adviceFor(error: ApiError): string {
+  return advice[error.code];
+}

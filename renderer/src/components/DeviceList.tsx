@@ -1,0 +1,99 @@
+import type { ConnectionState, DeviceStatus } from '../../../shared/api/types.js';
+import { formatCount, formatDuration } from '../format/format.js';
+import { useSessionStore } from '../session-context.js';
+import { ErrorNotice } from './ErrorNotice.js';
+
+const stateLabel: Record<ConnectionState, string> = {
+  connected: 'connected',
+  connecting: 'connecting',
+  'backing-off': 'backing off',
+  disabled: 'disabled',
+  stopped: 'stopped',
+};
+
+function RetryCountdown({ retryAt }: { retryAt: number }) {
+  const now = useSessionStore('clock', (s) => s.now);
+  const wait = retryAt - now;
+  return <>{wait > 0 ? `retry in ${formatDuration(wait)}` : 'retrying now'}</>;
+}
+
+function SinceLabel({ state, since }: { state: ConnectionState; since: number }) {
+  const now = useSessionStore('clock', (s) => Math.floor(s.now / 1000) * 1000);
+  return (
+    <>
+      {stateLabel[state]} for {formatDuration(now - since)}
+    </>
+  );
+}
+
+function DeviceRow({ device }: { device: DeviceStatus }) {
+  return (
+    <li className={`device-row state-${device.state}`} data-testid="device-row" data-device-id={device.deviceId} data-state={device.state}>
+      <div className="device-head">
+        <span className="device-name" title={device.deviceId}>
+          {device.name}
+        </span>
+        <span className={`badge badge-${device.state}`} data-testid="device-state">
+          {stateLabel[device.state]}
+        </span>
+      </div>
+      <div className="device-endpoint" title={`driver ${device.driver}`}>
+        <code>{device.endpoint}</code>
+      </div>
+      <div className="device-meta">
+        <span>{formatCount(device.tagCount)} tags</span>
+        <span>{formatCount(device.requests)} requests</span>
+        <span className={device.failures > 0 ? 'has-failures' : undefined}>{formatCount(device.failures)} failed</span>
+        <span className="device-since">
+          <SinceLabel state={device.state} since={device.since} />
+        </span>
+      </div>
+      {device.state === 'backing-off' && (
+        <div className="device-retry">
+          {device.retryAt !== undefined ? <RetryCountdown retryAt={device.retryAt} /> : 'waiting to retry'}
+          {device.attempts > 0 && ` · ${device.attempts} failed attempt${device.attempts === 1 ? '' : 's'}`}
+        </div>
+      )}
+      {device.lastError !== undefined && device.lastError !== '' && (
+        <div className="device-error" data-testid="device-error">
+          {device.lastError}
+        </div>
+      )}
+    </li>
+  );
+}
+
+export function DeviceList() {
+  const devices = useSessionStore('devices', (s) => s.devices);
+  const loaded = useSessionStore('devices', (s) => s.loaded);
+  const error = useSessionStore('devices', (s) => s.error);
+  const connected = devices.filter((d) => d.state === 'connected').length;
+  return (
+    <section className="panel device-panel" aria-labelledby="devices-title">
+      <h2 id="devices-title" className="panel-title">
+        Devices {loaded && <span className="panel-count">{connected}/{devices.length} connected</span>}
+      </h2>
+      {error !== undefined && <ErrorNotice what="Could not list devices" error={error} />}
+      {!loaded && error === undefined && <p className="muted">Loading devices…</p>}
+      {loaded && devices.length === 0 && (
+        <div className="empty-state" data-testid="no-devices">
+          <p>
+            <strong>No devices in this project.</strong>
+          </p>
+          <p>
+            Add a device (driver, endpoint, poll groups and tags) to the project JSON file, then restart the host with{' '}
+            <code className="command">sensorvault gateway --project &lt;file&gt;</code>
+          </p>
+          <p>
+            To try SensorVault against a simulated plant, run <code className="command">sensorvault demo</code>
+          </p>
+        </div>
+      )}
+      <ul className="device-list">
+        {devices.map((device) => (
+          <DeviceRow key={device.deviceId} device={device} />
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,70 @@
+import { formatBytes, formatCount, formatDuration } from '../format/format.js';
+import { useSession, useSessionStore } from '../session-context.js';
+import { ErrorNotice } from './ErrorNotice.js';
+
+function StoreStatsView() {
+  const stats = useSessionStore('system', (s) => s.stats);
+  const statsError = useSessionStore('system', (s) => s.statsError);
+  const now = useSessionStore('clock', (s) => s.now);
+  if (stats === undefined) {
+    return (
+      <div className="store-stats" data-testid="store-stats">
+        {statsError !== undefined ? `store stats unavailable (${statsError.code}): ${statsError.message}` : 'store stats: loading…'}
+      </div>
+    );
+  }
+  const lastCommit = stats.lastCommitAt === undefined ? 'no commit yet' : `${formatDuration(now - stats.lastCommitAt)} ago`;
+  return (
+    <dl className="store-stats" data-testid="store-stats" title={statsError !== undefined ? `last refresh failed: ${statsError.message}` : undefined}>
+      <div>
+        <dt>Readings stored</dt>
+        <dd data-testid="readings-committed">{formatCount(stats.readingsCommitted)}</dd>
+      </div>
+      <div>
+        <dt>Last commit</dt>
+        <dd>{lastCommit}</dd>
+      </div>
+      <div>
+        <dt>Pending</dt>
+        <dd>{formatCount(stats.pendingReadings)}</dd>
+      </div>
+      <div>
+        <dt>Database size</dt>
+        <dd>{formatBytes(stats.bytesUsed)}</dd>
+      </div>
+      {stats.prunedReadings > 0 && (
+        <div>
+          <dt>Pruned (retention)</dt>
+          <dd>{formatCount(stats.prunedReadings)}</dd>
+        </div>
+      )}
+    </dl>
+  );
+}
+
+export function Header() {
+  const session = useSession();
+  const info = useSessionStore('system', (s) => s.info);
+  const infoError = useSessionStore('system', (s) => s.infoError);
+  const hostLabel = (info?.host ?? session.kind) === 'electron' ? 'Desktop app' : 'Gateway (browser)';
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <span className="brand-name">SensorVault</span>
+        <span className="host-kind">{hostLabel}</span>
+      </div>
+      <div className="project">
+        <div className="project-name" data-testid="project-name">
+          {info?.projectName ?? (infoError === undefined ? 'loading project…' : 'project unknown')}
+        </div>
+        {info !== undefined && (
+          <div className="db-path" title="Where readings are stored (SQLite)">
+            DB: <code>{info.dbPath}</code> · v{info.version}
+          </div>
+        )}
+        {infoError !== undefined && <ErrorNotice what="Could not read system info" error={infoError} />}
+      </div>
+      <StoreStatsView />
+    </header>
+  );
+}

@@ -1,0 +1,74 @@
+import type { Value } from '../../../shared/reading.js';
+
+/*
+ * How numbers, times and durations read on screen. Pure functions, so every view
+ * formats the same way.
+ */
+
+/** Floats to six significant digits (trailing zeros trimmed), integers exactly, booleans as TRUE/FALSE. */
+export function formatValue(value: Value): string {
+  if (value === null) return '—';
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'string') return value;
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return String(value);
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e9 || magnitude < 1e-4) return value.toExponential(4);
+  const text = value.toPrecision(6);
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}
+
+/** Elapsed time, compact: "0.4 s", "12 s", "4 min 12 s", "2 h 5 min", "3 d 4 h". */
+export function formatDuration(ms: number): string {
+  const clamped = Math.max(0, ms);
+  if (clamped < 10_000) return `${(clamped / 1000).toFixed(1)} s`;
+  const seconds = Math.floor(clamped / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** Local wall-clock time with milliseconds, e.g. "14:03:07.215". */
+export function formatLocalTime(ts: number): string {
+  const d = new Date(ts);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** Axis tick label in local 24-hour time: "14:03" or "14:03:07". */
+export function formatClockTick(ts: number, withSeconds: boolean): string {
+  const d = new Date(ts);
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return withSeconds ? `${hm}:${pad(d.getSeconds())}` : hm;
+}
+
+/** Local date and time, for tooltips and the trend legend. */
+export function formatLocalDateTime(ts: number): string {
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatLocalTime(ts)}`;
+}
+
+/** The browser's offset from UTC, e.g. "UTC+01:00", to label local-time columns. */
+export function formatUtcOffset(ts: number): string {
+  const minutes = -new Date(ts).getTimezoneOffset();
+  const sign = minutes >= 0 ? '+' : '-';
+  const abs = Math.abs(minutes);
+  return `UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
