@@ -21,70 +21,13 @@ import { StoreEngine } from '../electron/core/store/engine.js';
 import { migrate } from '../electron/core/store/migrations/index.js';
 import { BUCKET_MS, sql } from '../electron/core/store/schema.js';
 import { Store } from '../electron/core/store/store.js';
+import { BATCH, T0, makeBatches, rawInsert } from './lib/sqlite-reference.js';
 import type { Reading } from '../shared/reading.js';
 
-const T0 = Date.UTC(2026, 11, 1);
-const BATCH = 10_000;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sv-bench-store-'));
 const file = (name: string) => path.join(dir, name);
 const retention = { maxAgeDays: 3650, maxSizeMiB: 1 << 20 };
 const round = (x: number, d = 2) => Number(x.toFixed(d));
-
-/** `total` readings of `tags` tags at 1 Hz, in pipeline-sized batches. */
-function makeBatches(tags: number, total: number): Reading[][] {
-  const batches: Reading[][] = [];
-  let batch: Reading[] = [];
-  for (let i = 0; i < total; i++) {
-    const t = i % tags;
-    const s = Math.floor(i / tags);
-    batch.push({ tagId: `dev1/tag${t}`, ts: T0 + s * 1000 + (t % 1000), value: Math.sin(i) * 100, quality: 'good' });
-    if (batch.length === BATCH) {
-      batches.push(batch);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) batches.push(batch);
-  return batches;
-}
-
-function rawDb(name: string): Database.Database {
-  const db = new Database(file(name));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  migrate(db, name);
-  return db;
-}
-
-/**
- * Reference: a raw insert loop on the same schema, 10k rows per transaction. Tag ids are
- * resolved and rows laid out as bind arrays before the clock starts: only inserts are timed.
- */
-function rawInsert(batches: Reading[][]): number {
-  const db = rawDb(`raw-${batches.length}-${batches[0]!.length}-${Math.random()}.db`);
-  const upsert = db.prepare(`INSERT INTO tags(key, name, unit) VALUES (?, ?, '') ON CONFLICT(key) DO NOTHING`);
-  const select = db.prepare('SELECT id FROM tags WHERE key = ?').pluck();
-  const ids = new Map<string, number>();
-  const rows = batches.map((b) =>
-    b.map((r) => {
-      let id = ids.get(r.tagId);
-      if (id === undefined) {
-        upsert.run(r.tagId, r.tagId);
-        id = select.get(r.tagId) as number;
-        ids.set(r.tagId, id);
-      }
-      return [Math.floor(r.ts / BUCKET_MS), id, r.ts, r.value as number, 0, null] as const;
-    }),
-  );
-  const ins = db.prepare(sql.insertReading);
-  const tx = db.transaction((batch: ReadonlyArray<readonly unknown[]>) => {
-    for (const row of batch) ins.run(...row);
-  });
-  const start = performance.now();
-  for (const b of rows) tx(b);
-  const s = (performance.now() - start) / 1000;
-  db.close();
-  return (batches.length * batches[0]!.length) / s;
-}
 
 /** Store.append as the pipeline calls it: up to `inFlight` appends outstanding. */
 async function storeAppend(batches: Reading[][], inFlight: number): Promise<number> {
@@ -107,9 +50,9 @@ async function storeAppend(batches: Reading[][], inFlight: number): Promise<numb
 async function throughput(tags: number, total: number) {
   const batches = makeBatches(tags, total);
   // Warm-up (JIT, page cache), not counted.
-  rawInsert(makeBatches(tags, 2 * BATCH));
+  rawInsert(makeBatches(tags, 2 * BATCH), file(`raw-warm-${Math.random()}.db`));
   await storeAppend(makeBatches(tags, 2 * BATCH), 1);
-  const raw = rawInsert(batches);
+  const raw = rawInsert(batches, file(`raw-${tags}-${Math.random()}.db`));
   const serial = await storeAppend(batches, 1);
   const pipelined = await storeAppend(batches, 2);
   return {

@@ -73,6 +73,8 @@ export class Runtime {
     const runtime = new Runtime(options, store, pipeline, live, registry, tags);
     store.onPruned((event) => log.info(`retention pruned ${event.prunedReadings} readings (${event.reason === 'age' ? 'older than the age limit' : 'size budget reached'}), oldest first`, { ...event }));
     live.subscribe((batch) => runtime.emit('onLiveReadings', batch));
+    // Retention runs at open too, so an over-budget database shrinks right away.
+    void store.pruneNow().catch((error: unknown) => log.error('retention failed', { error: String(error) }));
     // Seed the live view with what the store already has, so a restart shows last values.
     for (const reading of await store.latest()) live.write([reading]);
     runtime.startDevices();

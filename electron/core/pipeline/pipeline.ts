@@ -56,7 +56,7 @@ export class Pipeline {
     if (this.buffer.length >= this.maxBatch && this.inFlight === undefined) {
       void this.commit();
     } else if (this.timer === undefined) {
-      this.timer = setTimeout(() => void this.commit(), this.options.commitIntervalMs);
+      this.schedule();
     }
   }
 
@@ -88,6 +88,18 @@ export class Pipeline {
     this.sinks.clear();
   }
 
+  /**
+   * Commits land on wall-clock multiples of the interval (whole seconds by default):
+   * the store buckets readings per second, and aligned commits touch one bucket's pages
+   * once — measured 1.9x instead of 2.3x WAL bytes per stored byte (store/README.md).
+   * The delay is never longer than the interval.
+   */
+  private schedule(): void {
+    const interval = this.options.commitIntervalMs;
+    const delay = interval - (Date.now() % interval);
+    this.timer = setTimeout(() => void this.commit(), delay);
+  }
+
   private commit(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -115,9 +127,7 @@ export class Pipeline {
     const done = this.inFlight.finally(() => {
       this.inFlight = undefined;
       this.inFlightCount = 0;
-      if (this.buffer.length > 0 && this.timer === undefined && !this.closed) {
-        this.timer = setTimeout(() => void this.commit(), this.options.commitIntervalMs);
-      }
+      if (this.buffer.length > 0 && this.timer === undefined && !this.closed) this.schedule();
     });
     this.inFlight = done;
     return done;
