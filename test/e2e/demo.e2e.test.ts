@@ -16,9 +16,10 @@ beforeAll(async () => {
   assertBuilt();
   mkdirSync(shots, { recursive: true });
   demo = await startCli(['demo', '--db', tmp.file('demo.db')]);
+  // playwright-core gives every launch a fresh, temporary profile (--user-data-dir).
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${tmp.file('chromium-profile')}`],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 });
 
@@ -59,7 +60,7 @@ describe('sensorvault demo in Chromium', () => {
 
     const rows = page.getByTestId('live-row');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(10);
-    const temperature = page.locator('[data-testid="live-row"][data-tag-id="TT-101"]');
+    const temperature = page.locator('[data-testid="live-row"][data-tag-id="tt-101"]');
     await expect.poll(() => temperature.getByTestId('live-quality').innerText(), { timeout: 20_000 }).toMatch(/good/i);
     const first = await temperature.getByTestId('live-value').innerText();
     await expect.poll(() => temperature.getByTestId('live-value').innerText(), { timeout: 20_000 }).not.toBe(first);

@@ -1,0 +1,540 @@
+import ModbusSerial from 'modbus-serial';
+import type { Value } from '../../../../shared/reading.js';
+import { StatusText } from '../../../../shared/reading.js';
+import { encodeRegisters } from '../../normalizer/registers.js';
+import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
+import type { AcquisitionPoint, DecodeSpec, Driver, DriverContext, DriverDefinition, DriverStats, RawSample } from '../types.js';
+import { addressCount, formatModbusAddress, modbusAddressSyntax, parseModbusAddress, type ModbusAddress } from './address.js';
+import { AdaptivePlan, isBitTable, splitBlock, type PlanPoint, type ReadBlock } from './plan.js';
+import { modbusTcpSettingsSchema, type ModbusTcpSettings } from './settings.js';
+
+/*
+ * modbus-serial is CommonJS (`module.exports = ModbusRTU`) with typings that say
+ * `export default`. Under NodeNext the default import is `module.exports`, which TypeScript
+ * types as the module namespace; the library also sets `module.exports.default =
+ * module.exports`, so `.default` is the class both for the type checker and at run time
+ * (node, tsx and vitest alike).
+ */
+const ModbusRTU = ModbusSerial.default;
+type ModbusClient = InstanceType<typeof ModbusRTU>;
+interface ReadRegisterResult {
+  data: number[];
+}
+interface ReadCoilResult {
+  data: boolean[];
+}
+interface ReadRegisterResult {
+  data: number[];
+}
+interface ReadCoilResult {
+  data: boolean[];
+}
+
+export const WRITES_DISABLED_MESSAGE = 'writes are disabled for this device; enable them in the device settings';
+
+/** Modbus exception codes in an engineer's words (Modbus Application Protocol v1.1b3, §7). */
+export const modbusExceptionNames: Readonly<Record<number, string>> = {
+  1: 'illegal function',
+  2: 'illegal data address',
+  3: 'illegal data value',
+  4: 'server device failure',
+  5: 'acknowledge',
+  6: 'server device busy',
+  7: 'negative acknowledge',
+  8: 'memory parity error',
+  10: 'gateway path unavailable',
+  11: 'gateway target device failed to respond',
+};
+
+/** Exceptions that can come from one address inside a block: worth splitting the block. */
+const SPLITTABLE_EXCEPTIONS = new Set([2, 3, 4]);
+
+class ConnectionClosedError extends Error {
+  override name = 'ConnectionClosedError';
+}
+
+type RequestOp<T> = (client: ModbusClient, unitId: number, cb: (error: unknown, value: T) => void) => void;
+
+/**
+ * One request's life: queued, issued, settled once (answer, error, timeout, or the socket
+ * dying). A class rather than closures: this is the per-request hot path.
+ */
+interface RequestHandle {
+  start(): void;
+  finish(error: unknown): void;
+}
+
+class PendingRequest<T> implements RequestHandle {
+  private settled = false;
+  constructor(
+    private readonly owner: { issue<U>(p: PendingRequest<U>, op: RequestOp<U>): void; settle(p: RequestHandle, failed: boolean): void },
+    private readonly op: RequestOp<T>,
+    private done: ((error: unknown, value?: T) => void) | undefined,
+  ) {}
+
+  start(): void {
+    this.owner.issue(this, this.op);
+  }
+
+  finish(error: unknown, value?: T): void {
+    if (this.settled) return;
+    this.settled = true;
+    const failed = error !== null && error !== undefined;
+    this.owner.settle(this, failed);
+    const done = this.done as (error: unknown, value?: T) => void;
+    this.done = undefined;
+    done(failed ? error : undefined, value);
+  }
+}
+
+/**
+ * modbus-serial keeps the callbacks of its last 256 transactions. Handing it a closure
+ * over a poll cycle would keep 256 cycles of samples alive (and make the GC copy them);
+ * this one holds only a small box, emptied on the first call.
+ */
+function detachedCallback<T>(pending: PendingRequest<T>): (error: unknown, value: T) => void {
+  const box: { pending?: PendingRequest<T> } = { pending };
+  return (error, value) => {
+    const target = box.pending;
+    box.pending = undefined;
+    target?.finish(error, value);
+  };
+}
+
+function exceptionCode(error: unknown): number | undefined {
+  const code = (error as { modbusCode?: unknown } | null)?.modbusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** What a failed request means for the quality of its points. */
+export function statusForError(error: unknown): string {
+  const code = exceptionCode(error);
+  if (code !== undefined) return modbusExceptionNames[code] ?? `modbus exception ${code}`;
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'TransactionTimedOutError') return StatusText.noResponse;
+  if (name === 'PortNotOpenError' || name === 'ConnectionClosedError') return StatusText.noConnection;
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && message !== '' ? message : String(error);
+}
+
+/** `modbus-tcp://host:port?unit=N`; IPv6 hosts in brackets. */
+export function modbusTcpEndpoint(settings: Pick<ModbusTcpSettings, 'host' | 'port' | 'unitId'>): string {
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  return `modbus-tcp://${host}:${settings.port}?unit=${settings.unitId}`;
+}
+
+export type EndpointParse =
+  | { ok: true; settings: { host: string; port: number; unitId: number } }
+  | { ok: false; message: string };
+
+/** Parses `modbus-tcp://host[:port][?unit=N]` (port 502 and unit 1 by default). */
+export function parseModbusTcpEndpoint(text: string): EndpointParse {
+  const bad = (message: string): EndpointParse => ({ ok: false, message: `${text}: ${message}` });
+  const result = parseEndpointParts(text);
+  return typeof result === 'string' ? bad(result) : { ok: true, settings: result };
+}
+
+/** The parse itself; a string is the problem, without the endpoint prefix. */
+function parseEndpointParts(text: string): { host: string; port: number; unitId: number } | string {
+  const bad = (message: string): string => message;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return bad('not a URL; expected modbus-tcp://host:port?unit=N');
+  }
+  if (url.protocol !== 'modbus-tcp:') return bad(`scheme "${url.protocol.replace(/:$/, '')}" is not modbus-tcp; expected modbus-tcp://host:port?unit=N`);
+  if (url.username !== '' || url.password !== '') return bad('user names and passwords are not part of Modbus TCP');
+  if (url.pathname !== '' && url.pathname !== '/') return bad(`unexpected path "${url.pathname}"`);
+  if (url.hash !== '') return bad(`unexpected fragment "${url.hash}"`);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (host === '') return bad('missing host');
+  const port = url.port === '' ? 502 : Number(url.port);
+  let unitId = 1;
+  for (const [key, value] of url.searchParams) {
+    if (key !== 'unit') return bad(`unknown parameter "${key}"; only unit=N is allowed`);
+    if (!/^\d{1,3}$/.test(value) || Number(value) > 255) return bad(`unit "${value}" must be 0..255`);
+    unitId = Number(value);
+  }
+  return { host, port, unitId };
+}
+
+/** Modbus-specific operations beyond the common interface (multi-coil and raw register writes). */
+export interface ModbusTcpDriver extends Driver<ModbusAddress> {
+  /** FC15: writes consecutive coils. Rejects when writes are disabled. */
+  writeCoils(offset: number, states: readonly boolean[]): Promise<void>;
+  /** FC16: writes consecutive holding registers as raw words. Rejects when writes are disabled. */
+  writeRegisterWords(offset: number, words: ArrayLike<number>): Promise<void>;
+}
+
+interface GroupPlan {
+  id: string;
+  intervalMs: number;
+  plan: AdaptivePlan;
+}
+
+class ModbusTcpDriverImpl implements ModbusTcpDriver {
+  private client: ModbusClient | undefined;
+  private closing = false;
+  private scheduler: PollScheduler | undefined;
+  /** Requests in flight: modbus-serial never settles them when the socket dies, so we do. */
+  private readonly inFlight = new Set<RequestHandle>();
+  private active = 0;
+  private readonly waiting: RequestHandle[] = [];
+  private requests = 0;
+  private failures = 0;
+  private lastSocketError: string | undefined;
+
+  constructor(
+    private readonly settings: ModbusTcpSettings,
+    private readonly context: DriverContext,
+  ) {}
+
+  async connect(signal: AbortSignal): Promise<void> {
+    await this.disconnect();
+    this.closing = false;
+    this.lastSocketError = undefined;
+    const endpoint = modbusTcpEndpoint(this.settings);
+    if (signal.aborted) throw new Error(`connect to ${endpoint} aborted`);
+    const client = new ModbusRTU();
+    client.setID(this.settings.unitId);
+    client.setTimeout(this.settings.timeoutMs);
+    // Without a listener an 'error' event would throw; the 'close' that follows reports it.
+    client.on('error', (error: unknown) => {
+      this.lastSocketError = statusForError(error);
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${this.settings.timeoutMs} ms`)), this.settings.timeoutMs);
+        onAbort = () => reject(new Error('aborted'));
+        signal.addEventListener('abort', onAbort, { once: true });
+        client.connectTCP(this.settings.host, { port: this.settings.port }).then(resolve, reject);
+      });
+    } catch (error) {
+      client.destroy(() => undefined);
+      throw new Error(`cannot connect to ${endpoint}: ${statusForError(error)}`);
+    } finally {
+      clearTimeout(timer);
+      if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+    }
+    client.on('close', () => this.onClose(client));
+    this.client = client;
+    this.context.log.debug('connected', { endpoint });
+  }
+
+  private onClose(client: ModbusClient): void {
+    if (this.closing || this.client !== client) return;
+    this.client = undefined;
+    this.stopAcquisition();
+    const reason = this.lastSocketError === undefined ? 'connection closed by the device' : `connection lost: ${this.lastSocketError}`;
+    this.failInFlight(reason);
+    this.context.connectionLost(new ConnectionClosedError(`${modbusTcpEndpoint(this.settings)}: ${reason}`));
+  }
+
+  private failInFlight(reason: string): void {
+    const error = new ConnectionClosedError(reason);
+    for (const pending of [...this.inFlight]) pending.finish(error);
+    this.inFlight.clear();
+  }
+
+  startAcquisition(points: ReadonlyArray<AcquisitionPoint<ModbusAddress>>): void {
+    this.stopAcquisition();
+    const limits = {
+      maxRegisterGap: this.settings.maxRegisterGap,
+      maxBitGap: this.settings.maxBitGap,
+      maxRegistersPerRequest: this.settings.maxRegistersPerRequest,
+      maxBitsPerRequest: this.settings.maxBitsPerRequest,
+    };
+    const byGroup = new Map<string, AcquisitionPoint<ModbusAddress>[]>();
+    for (const point of points) {
+      const list = byGroup.get(point.pollGroupId) ?? [];
+      list.push(point);
+      byGroup.set(point.pollGroupId, list);
+    }
+    const groups: GroupPlan[] = [...byGroup].map(([id, list]) => ({
+      id,
+      intervalMs: (list[0] as AcquisitionPoint<ModbusAddress>).intervalMs,
+      plan: new AdaptivePlan(
+        list.map((p) => ({ id: p.index, table: p.address.table, offset: p.address.offset, count: addressCount(p.address) })),
+        limits,
+      ),
+    }));
+    const scheduler = createPollScheduler(
+      groups.map((group) => ({ id: group.id, intervalMs: group.intervalMs, run: (signal: AbortSignal) => this.pollCycle(group, signal) })),
+      { onError: (groupId, error) => this.context.log.warn('poll cycle failed', { groupId, error: statusForError(error) }) },
+    );
+    this.scheduler = scheduler;
+    scheduler.start();
+  }
+
+  stopAcquisition(): void {
+    this.scheduler?.stop();
+    this.scheduler = undefined;
+  }
+
+  /**
+   * One poll cycle of a group: read every block, learn from failures, emit once. The
+   * common path is callbacks end to end (no promise per request): it is what the poll
+   * bench measures against a bare modbus-serial loop.
+   */
+  private pollCycle(group: GroupPlan, signal: AbortSignal): Promise<void> {
+    const blocks = group.plan.blocks();
+    const samples: RawSample[] = [];
+    const failed: Array<{ block: ReadBlock; error: unknown }> = [];
+    // One buffer for every register block of the cycle: fewer ArrayBuffers for the GC.
+    let registers = 0;
+    for (const block of blocks) if (!isBitTable(block.table)) registers += block.count;
+    const cycleBuffer = new ArrayBuffer(registers * 2);
+    let used = 0;
+    return new Promise<void>((resolve) => {
+      let remaining = blocks.length;
+      if (remaining === 0) resolve();
+      for (const block of blocks) {
+        let region: Uint16Array | undefined;
+        if (!isBitTable(block.table)) {
+          region = new Uint16Array(cycleBuffer, used * 2, block.count);
+          used += block.count;
+        }
+        this.readBlockInto(block, samples, region, (error) => {
+          if (error !== undefined) failed.push({ block, error });
+          if (--remaining === 0) resolve();
+        });
+      }
+    }).then(async () => {
+      if (signal.aborted) return;
+      if (failed.length > 0) {
+        const learned = { changed: false };
+        await Promise.all(failed.map(({ block, error }) => this.handleFailure(group.plan, block, error, samples, signal, learned)));
+        if (learned.changed) group.plan.replan();
+      }
+      if (signal.aborted || this.client === undefined) return;
+      this.context.emit(samples);
+    });
+  }
+
+  /** Reads one block and appends a good sample per point; `done(error)` on failure. */
+  private readBlockInto(block: ReadBlock, samples: RawSample[], region: Uint16Array | undefined, done: (error?: unknown) => void): void {
+    if (isBitTable(block.table)) {
+      this.send<ReadCoilResult>(
+        (c, unit, cb) => (block.table === 'coil' ? c.writeFC1(unit, block.start, block.count, cb) : c.writeFC2(unit, block.start, block.count, cb)),
+        (error, result) => {
+          if (error !== undefined || result === undefined) return done(error ?? new Error('empty answer'));
+          const receiveTs = this.context.now();
+          const bits = result.data;
+          for (const p of block.points) {
+            samples.push({ point: p.id, raw: { kind: 'bit', bit: bits[p.offset - block.start] === true }, receiveTs, quality: 'good' });
+          }
+          done();
+        },
+      );
+      return;
+    }
+    this.send<ReadRegisterResult>(
+      (c, unit, cb) => (block.table === 'hr' ? c.writeFC3(unit, block.start, block.count, cb) : c.writeFC4(unit, block.start, block.count, cb)),
+      (error, result) => {
+        if (error !== undefined || result === undefined) return done(error ?? new Error('empty answer'));
+        const receiveTs = this.context.now();
+        // A view per point into the block's region: small arrays of their own cost GC time,
+        // and the view constructor skips subarray's species lookup (hot path, see the bench).
+        const words = region ?? new Uint16Array(block.count);
+        const data = result.data;
+        const n = Math.min(data.length, words.length);
+        for (let i = 0; i < n; i++) words[i] = data[i] as number;
+        const buffer = words.buffer;
+        const base = words.byteOffset - block.start * 2;
+        const points = block.points;
+        for (let i = 0; i < points.length; i++) {
+          const p = points[i] as PlanPoint;
+          samples.push({ point: p.id, raw: { kind: 'registers', words: new Uint16Array(buffer, base + p.offset * 2, p.count) }, receiveTs, quality: 'good' });
+        }
+        done();
+      },
+    );
+  }
+
+  private readBlockAsync(block: ReadBlock, samples: RawSample[]): Promise<boolean> {
+    return new Promise((resolve, reject) => this.readBlockInto(block, samples, undefined, (error) => (error === undefined ? resolve(true) : reject(error))));
+  }
+
+  /**
+   * A block failed. Address-type exceptions split it in halves (recursively) so that only
+   * the bad point turns bad, and the plan learns the cut; anything else marks the block bad.
+   */
+  private async handleFailure(plan: AdaptivePlan, block: ReadBlock, error: unknown, samples: RawSample[], signal: AbortSignal, learned: { changed: boolean }): Promise<void> {
+    const code = exceptionCode(error);
+    if (code !== undefined && SPLITTABLE_EXCEPTIONS.has(code)) {
+      const halves = splitBlock(block);
+      if (halves === undefined) {
+        if (plan.isolate((block.points[0] as { id: number }).id)) learned.changed = true;
+      } else {
+        const read = (half: ReadBlock): Promise<boolean> =>
+          this.readBlockAsync(half, samples).catch(async (halfError: unknown) => {
+            if (!signal.aborted) await this.handleFailure(plan, half, halfError, samples, signal, learned);
+            return false;
+          });
+        const [leftOk, rightOk] = await Promise.all(halves.map(read));
+        // Both halves fine apart: the unreadable part lies between them.
+        if (leftOk && rightOk && plan.cutBeforePoint((halves[1].points[0] as { id: number }).id)) learned.changed = true;
+        return;
+      }
+    }
+    const status = statusForError(error);
+    const receiveTs = this.context.now();
+    for (const p of block.points) samples.push({ point: p.id, receiveTs, quality: 'bad', status });
+  }
+
+  /**
+   * Sends one request within maxOutstanding, interRequestDelayMs and the connection's
+   * life, through modbus-serial's callback API. `done` gets `undefined` as error on success.
+   */
+  private send<T>(op: RequestOp<T>, done: (error: unknown, value?: T) => void): void {
+    const pending = new PendingRequest<T>(this, op, done);
+    if (this.active < this.settings.maxOutstanding) {
+      this.active++;
+      pending.start();
+    } else {
+      this.waiting.push(pending);
+    }
+  }
+
+  /** Called by PendingRequest: one place that owns the counters and the slots. */
+  issue<T>(pending: PendingRequest<T>, op: RequestOp<T>): void {
+    const client = this.client;
+    if (client === undefined) {
+      pending.finish(new ConnectionClosedError(StatusText.noConnection));
+      return;
+    }
+    this.requests++;
+    this.inFlight.add(pending);
+    try {
+      op(client, this.settings.unitId, detachedCallback(pending));
+    } catch (error) {
+      pending.finish(error);
+    }
+  }
+
+  settle(pending: RequestHandle, failed: boolean): void {
+    this.inFlight.delete(pending);
+    if (failed) this.failures++;
+    this.releaseSlot();
+  }
+
+  private request<T>(op: (client: ModbusClient, unitId: number, cb: (error: unknown, value: T) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.send<T>(op, (error, value) => (error === undefined ? resolve(value as T) : reject(error))));
+  }
+
+  private releaseSlot(): void {
+    if (this.settings.interRequestDelayMs > 0) setTimeout(() => this.handOff(), this.settings.interRequestDelayMs);
+    else this.handOff();
+  }
+
+  /** Hands the slot straight to the next waiter, so the count never dips between requests. */
+  private handOff(): void {
+    const next = this.waiting.shift();
+    if (next !== undefined) next.start();
+    else this.active--;
+  }
+
+  private checkWritable(): void {
+    if (this.settings.writes !== 'enabled') throw new Error(WRITES_DISABLED_MESSAGE);
+  }
+
+  private async runWrite(what: string, send: (client: ModbusClient, unitId: number, done: (error: unknown, value: unknown) => void) => void): Promise<void> {
+    try {
+      await this.request(send);
+    } catch (error) {
+      throw new Error(`write ${what} failed: ${statusForError(error)}`);
+    }
+  }
+
+  async write(address: ModbusAddress, value: Value): Promise<void> {
+    this.checkWritable();
+    const text = formatModbusAddress(address);
+    if (address.table === 'di' || address.table === 'ir') {
+      throw new Error(`${text}: ${address.table === 'di' ? 'discrete inputs' : 'input registers'} are read-only in Modbus; write a coil or holding register`);
+    }
+    if (value === null) throw new Error(`${text}: cannot write an empty value`);
+    if (address.table === 'coil') {
+      const state = value === true || value === 1 ? true : value === false || value === 0 ? false : undefined;
+      if (state === undefined) throw new Error(`${text}: a coil takes true or false, got ${JSON.stringify(value)}`);
+      return this.runWrite(text, (c, unit, done) => c.writeFC5(unit, address.offset, state, done));
+    }
+    if (address.bit !== undefined) {
+      throw new Error(`${text}: writing one bit of a register is not supported (it would overwrite the other 15 bits); write the whole register`);
+    }
+    let words: Uint16Array;
+    try {
+      words = encodeRegisters(value, { kind: 'registers', type: address.type, order: address.order, length: address.length });
+    } catch (error) {
+      throw new Error(`${text}: ${(error as Error).message}`);
+    }
+    if (words.length === 1) return this.runWrite(text, (c, unit, done) => c.writeFC6(unit, address.offset, words[0] as number, done));
+    return this.runWrite(text, (c, unit, done) => c.writeFC16(unit, address.offset, Array.from(words), done));
+  }
+
+  async writeCoils(offset: number, states: readonly boolean[]): Promise<void> {
+    this.checkWritable();
+    if (states.length < 1 || states.length > 1968 || offset + states.length > 65536) throw new RangeError('FC15 writes 1..1968 coils within 0..65535');
+    return this.runWrite(`coil:${offset}..${offset + states.length - 1}`, (c, unit, done) => c.writeFC15(unit, offset, [...states], done));
+  }
+
+  async writeRegisterWords(offset: number, words: ArrayLike<number>): Promise<void> {
+    this.checkWritable();
+    if (words.length < 1 || words.length > 123 || offset + words.length > 65536) throw new RangeError('FC16 writes 1..123 registers within 0..65535');
+    return this.runWrite(`hr:${offset}..${offset + words.length - 1}`, (c, unit, done) => c.writeFC16(unit, offset, Array.from(words), done));
+  }
+
+  async disconnect(): Promise<void> {
+    this.closing = true;
+    this.stopAcquisition();
+    const client = this.client;
+    this.client = undefined;
+    this.failInFlight(StatusText.noConnection);
+    if (client !== undefined) {
+      await new Promise<void>((resolve) => {
+        try {
+          client.destroy(() => resolve());
+        } catch {
+          resolve();
+        }
+      });
+    }
+  }
+
+  stats(): DriverStats {
+    return { requests: this.requests, failures: this.failures };
+  }
+}
+
+export function modbusDecodeSpec(address: ModbusAddress): DecodeSpec {
+  if (address.table === 'coil' || address.table === 'di') return { kind: 'bit' };
+  const spec: DecodeSpec = { kind: 'registers', type: address.type, order: address.order };
+  if (address.bit !== undefined) spec.bit = address.bit;
+  if (address.length !== undefined) spec.length = address.length;
+  return spec;
+}
+
+/** The common definition, with `create` typed to the Modbus driver's wider interface. */
+export type ModbusTcpDriverDefinition = Omit<DriverDefinition<ModbusTcpSettings, ModbusAddress>, 'create'> & {
+  create(settings: ModbusTcpSettings, context: DriverContext): ModbusTcpDriver;
+};
+
+export const modbusTcpDriver: ModbusTcpDriverDefinition = {
+  id: 'modbus-tcp',
+  title: 'Modbus TCP',
+  settingsSchema: modbusTcpSettingsSchema,
+  addressSyntax: modbusAddressSyntax,
+  parseAddress: parseModbusAddress,
+  formatAddress: formatModbusAddress,
+  decodeSpec: modbusDecodeSpec,
+  endpoint: modbusTcpEndpoint,
+  endpointSchemes: ['modbus-tcp:'],
+  settingsFromEndpoint(url: string) {
+    const result = parseEndpointParts(url);
+    if (typeof result === 'string') throw new Error(result);
+    return result;
+  },
+  create: (settings, context) => new ModbusTcpDriverImpl(modbusTcpSettingsSchema.parse(settings), context),
+};
