@@ -18,8 +18,6 @@ import Database from 'better-sqlite3';
 import { silentLogger } from '../electron/core/log.js';
 import { encodeAppend } from '../electron/core/store/codec.js';
 import { StoreEngine } from '../electron/core/store/engine.js';
-import { migrate } from '../electron/core/store/migrations/index.js';
-import { BUCKET_MS, sql } from '../electron/core/store/schema.js';
 import { Store } from '../electron/core/store/store.js';
 import { BATCH, T0, makeBatches, rawInsert } from './lib/sqlite-reference.js';
 import type { Reading } from '../shared/reading.js';

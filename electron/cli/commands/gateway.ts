@@ -5,7 +5,7 @@ import type { Logger } from '../../core/log.js';
 import { type CompiledProject, loadProjectFile, validateProject } from '../../core/project/validate.js';
 import { Runtime } from '../../core/runtime.js';
 import { type Gateway, isLoopback, startGateway } from '../../host/gateway/server.js';
-import { UsageError, packageRoot, packageVersion, parsePort, untilStopped } from '../args.js';
+import { packageRoot, packageVersion, parsePort, untilStopped } from '../args.js';
 
 export const gatewayHelp = `Usage: sensorvault gateway [--project <file>] [--db <file>] [--port N] [--listen <address>]
 
