@@ -1,3 +1,4 @@
+import os from 'node:os';
 /**
  * Modbus poll throughput: the modbus-tcp driver polling 500 holding registers (spread
  * every other register, so they coalesce into 8 requests of ≤125 registers) against the
@@ -76,6 +77,7 @@ async function runDriver(server: ModbusServer, outstanding: number, seconds: num
       throw error;
     },
     log: silentLogger,
+    dataDir: os.tmpdir(),
     now: () => Date.now(),
   });
   await driver.connect(new AbortController().signal);

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { ProjectSchema } from '../project.js';
 import { ReadingSchema } from '../reading.js';
 import {
+  ApplyResultSchema,
+  BrowseNodeSchema,
+  CertificateSchema,
   DeviceStatusSchema,
+  OperationSchema,
   DriverInfoSchema,
   HistorySeriesSchema,
   LiveBatchSchema,
@@ -62,6 +66,50 @@ export const requests = {
     'Committed readings of one tag in [from, to] (UTC ms), oldest first.',
   ),
   getStoreStats: request('store:stats', none, StoreStatsSchema, 'Commit counters, pending readings and bytes used by the store.'),
+  applyProject: request(
+    'project:apply',
+    z.object({ project: z.unknown() }).strict(),
+    ApplyResultSchema,
+    'Validates a whole project document; if valid, applies it (devices restart) and saves it to the project file. With any issue nothing changes.',
+  ),
+  addDevice: request('devices:add', z.object({ device: z.unknown() }).strict(), ApplyResultSchema, 'Adds one device (project device block) through project:apply.'),
+  removeDevice: request('devices:remove', z.object({ deviceId: z.string() }).strict(), ApplyResultSchema, 'Removes a device and its tags through project:apply (their stored readings stay).'),
+  addTags: request(
+    'tags:add',
+    z.object({ deviceId: z.string(), tags: z.array(z.unknown()).min(1).max(100_000) }).strict(),
+    ApplyResultSchema,
+    'Adds tags (project tag blocks) to a device through project:apply; issues name the tag by its index in `tags`.',
+  ),
+  removeTags: request('tags:remove', z.object({ tagIds: z.array(z.string()).min(1) }).strict(), ApplyResultSchema, 'Removes tags through project:apply (their stored readings stay).'),
+  writeTag: request(
+    'tags:write',
+    z.object({ tagId: z.string(), value: z.union([z.number(), z.boolean(), z.string()]) }).strict(),
+    z.object({}).strict(),
+    'Writes a value to the device; refused unless writes are enabled in that device settings.',
+  ),
+  browseDevice: request(
+    'devices:browse',
+    z.object({ deviceId: z.string(), ref: z.string().optional() }).strict(),
+    z.array(BrowseNodeSchema),
+    'One level of a connected device address space below ref (the root when omitted).',
+  ),
+  startBrowse: request(
+    'devices:browseTree',
+    z.object({ deviceId: z.string(), ref: z.string().optional(), maxDepth: z.number().int().min(1).max(64).default(16), maxNodes: z.number().int().min(1).max(500_000).default(100_000) }).strict(),
+    OperationSchema,
+    'Starts a recursive browse below ref; progress arrives as operations:progress events; cancel with operations:cancel.',
+  ),
+  startDiscovery: request(
+    'drivers:discover',
+    z.object({ driverId: z.string(), settings: z.record(z.string(), z.unknown()).default({}) }).strict(),
+    OperationSchema,
+    'Starts a discovery (BACnet Who-Is, OPC UA GetEndpoints, ...) for one driver; results are device settings proposals.',
+  ),
+  getOperation: request('operations:get', z.object({ operationId: z.string() }).strict(), OperationSchema, 'State, progress and (when done) result of a long operation.'),
+  cancelOperation: request('operations:cancel', z.object({ operationId: z.string() }).strict(), OperationSchema, 'Cancels a running long operation; its partial result is kept.'),
+  listCertificates: request('certificates:list', none, z.array(CertificateSchema), 'Server certificates known to the trust stores, trusted or rejected.'),
+  trustCertificate: request('certificates:trust', z.object({ thumbprint: z.string().min(8) }).strict(), CertificateSchema, 'Trusts a server certificate by thumbprint (an explicit engineer decision).'),
+  rejectCertificate: request('certificates:reject', z.object({ thumbprint: z.string().min(8) }).strict(), CertificateSchema, 'Rejects a server certificate by thumbprint.'),
 } as const;
 
 export type Requests = typeof requests;
@@ -82,6 +130,7 @@ function event<P extends z.ZodType>(channel: string, payload: P, doc: string): E
 
 export const events = {
   onDeviceStatus: event('devices:status', DeviceStatusSchema, 'Sent whenever a device changes connection state or error.'),
+  onOperationProgress: event('operations:progress', OperationSchema.omit({ result: true }), 'Progress of a long operation, at most 10 times a second, and once when it ends.'),
   onLiveReadings: event(
     'live:readings',
     LiveBatchSchema,
@@ -101,6 +150,9 @@ export const ErrorCodeSchema = z.enum([
   'unauthorized',
   'project-invalid',
   'unavailable',
+  'unsupported',
+  'writes-disabled',
+  'untrusted-certificate',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

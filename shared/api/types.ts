@@ -75,6 +75,8 @@ export const SystemInfoSchema = z
     host: z.enum(['gateway', 'electron']),
     projectName: z.string(),
     dbPath: z.string(),
+    /** Where project edits are saved; null when the host runs a project held in memory (the demo). */
+    projectPath: z.string().nullable(),
     startedAt: z.number(),
   })
   .strict();
@@ -93,3 +95,82 @@ export const StoreStatsSchema = z
 export type StoreStats = z.infer<typeof StoreStatsSchema>;
 
 export const LiveBatchSchema = z.array(ReadingSchema);
+
+export const BrowseNodeSchema = z
+  .object({
+    ref: z.string(),
+    name: z.string(),
+    kind: z.enum(['folder', 'object', 'point']),
+    hasChildren: z.boolean(),
+    address: z.string().optional(),
+    attributes: z.record(z.string(), z.string()),
+    suggestion: z
+      .object({ name: z.string(), unit: z.string().optional(), description: z.string().optional(), low: z.number().optional(), high: z.number().optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type BrowseNode = z.infer<typeof BrowseNodeSchema>;
+
+/** A node found by a recursive browse, with where it sits. */
+export const BrowsedNodeSchema = BrowseNodeSchema.extend({ parent: z.string().nullable(), depth: z.number().int() }).strict();
+export type BrowsedNode = z.infer<typeof BrowsedNodeSchema>;
+
+export const DiscoveredDeviceSchema = z
+  .object({
+    title: z.string(),
+    detail: z.string(),
+    settings: z.record(z.string(), z.unknown()),
+    attributes: z.record(z.string(), z.string()),
+  })
+  .strict();
+export type DiscoveredDevice = z.infer<typeof DiscoveredDeviceSchema>;
+
+export const OperationStateSchema = z.enum(['running', 'done', 'cancelled', 'failed']);
+
+/** A long operation (recursive browse, discovery): progress and, once done, its result. */
+export const OperationSchema = z
+  .object({
+    operationId: z.string(),
+    kind: z.enum(['browse', 'discover']),
+    title: z.string(),
+    state: OperationStateSchema,
+    done: z.number().int(),
+    total: z.number().int().optional(),
+    message: z.string().optional(),
+    error: z.string().optional(),
+    startedAt: z.number(),
+    result: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('browse'), nodes: z.array(BrowsedNodeSchema), truncated: z.boolean() }).strict(),
+        z.object({ kind: z.literal('discover'), devices: z.array(DiscoveredDeviceSchema) }).strict(),
+      ])
+      .optional(),
+  })
+  .strict();
+export type Operation = z.infer<typeof OperationSchema>;
+
+export const CertificateSchema = z
+  .object({
+    /** SHA-1 thumbprint, hex, as UaExpert shows it. */
+    thumbprint: z.string(),
+    subject: z.string(),
+    issuer: z.string().optional(),
+    validFrom: z.string(),
+    validTo: z.string(),
+    status: z.enum(['trusted', 'rejected']),
+    /** Which driver's trust store holds it, e.g. `opcua`. */
+    store: z.string(),
+  })
+  .strict();
+export type Certificate = z.infer<typeof CertificateSchema>;
+
+export const ApplyResultSchema = z
+  .object({
+    /** Empty and applied=true when the change was validated, applied and (if there is a project file) saved. */
+    issues: z.array(z.object({ path: z.string(), message: z.string() }).strict()),
+    applied: z.boolean(),
+    savedTo: z.string().nullable(),
+  })
+  .strict();
+export type ApplyResult = z.infer<typeof ApplyResultSchema>;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveDataDir } from '../../core/data-dir.js';
 import type { DriverRegistry } from '../../core/drivers/registry.js';
 import type { Logger } from '../../core/log.js';
 import { type CompiledProject, loadProjectFile, validateProject } from '../../core/project/validate.js';
@@ -13,7 +14,8 @@ The headless host: runs the project's acquisition and serves the SensorVault UI 
 The first line of stdout is the URL to open, with a per-launch token; every request
 without that token is refused. Listens on 127.0.0.1 and a free port unless told
 otherwise; --listen with a non-loopback address exposes it to the network, so use it
-only on purpose. Default database: ./sensorvault.db.`;
+only on purpose. Default database: ./sensorvault.db. Edits made in the UI are validated,
+applied and saved back to --project (without --project they live in memory only).`;
 
 export interface HostedRuntime {
   runtime: Runtime;
@@ -24,12 +26,23 @@ export interface HostedRuntime {
 export async function hostProject(options: {
   compiled: CompiledProject;
   dbPath: string;
+  /** Where UI edits are saved; undefined keeps them in memory. */
+  projectPath?: string;
   port: number;
   listen: string;
   registry: DriverRegistry;
   log: Logger;
 }): Promise<HostedRuntime> {
-  const runtime = await Runtime.start({ compiled: options.compiled, dbPath: options.dbPath, log: options.log, host: 'gateway', version: packageVersion(), registry: options.registry });
+  const runtime = await Runtime.start({
+    compiled: options.compiled,
+    dbPath: options.dbPath,
+    dataDir: resolveDataDir(),
+    ...(options.projectPath === undefined ? {} : { projectPath: options.projectPath }),
+    log: options.log,
+    host: 'gateway',
+    version: packageVersion(),
+    registry: options.registry,
+  });
   let gateway: Gateway;
   try {
     gateway = await startGateway({ runtime, log: options.log.child('gateway'), staticDir: path.join(packageRoot(), 'dist', 'renderer'), host: options.listen, port: options.port });
@@ -65,7 +78,8 @@ export async function gatewayCommand(argv: string[], registry: DriverRegistry, l
     compiled = await loadProjectFile(values.project, registry);
   }
   const dbPath = path.resolve(values.db ?? 'sensorvault.db');
-  const hosted = await hostProject({ compiled, dbPath, port, listen, registry, log });
+  const projectPath = values.project === undefined ? undefined : path.resolve(values.project);
+  const hosted = await hostProject({ compiled, dbPath, port, listen, registry, log, ...(projectPath === undefined ? {} : { projectPath }) });
   out(hosted.gateway.launchUrl);
   log.info(`serving "${compiled.project.name}" (${compiled.project.devices.length} device(s)); readings go to ${dbPath}`);
   const why = await untilStopped();

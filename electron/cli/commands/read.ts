@@ -3,6 +3,7 @@ import { issuesFromZod } from '../../../shared/project.js';
 import { StatusText } from '../../../shared/reading.js';
 import type { DriverRegistry } from '../../core/drivers/registry.js';
 import type { AcquisitionPoint, RawSample } from '../../core/drivers/types.js';
+import { resolveDataDir } from '../../core/data-dir.js';
 import { silentLogger } from '../../core/log.js';
 import { compileNormalizer } from '../../core/normalizer/normalizer.js';
 import { CommandError, UsageError } from '../args.js';
@@ -76,6 +77,7 @@ export async function readCommand(argv: string[], registry: DriverRegistry, out:
     },
     log: silentLogger,
     now: Date.now,
+    dataDir: resolveDataDir(),
   });
   const timeoutMs = Math.max(1000, (settings.timeoutMs ?? 1000) * 3);
   const abort = new AbortController();

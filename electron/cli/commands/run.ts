@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveDataDir } from '../../core/data-dir.js';
 import type { DriverRegistry } from '../../core/drivers/registry.js';
 import type { Logger } from '../../core/log.js';
 import { loadProjectFile } from '../../core/project/validate.js';
@@ -23,7 +24,7 @@ export async function runCommand(argv: string[], registry: DriverRegistry, log: 
   if (values.db === undefined) throw new UsageError('run needs --db <file>');
   const duration = values.for === undefined ? undefined : parseDuration(values.for, '--for');
   const compiled = await loadProjectFile(values.project, registry);
-  const runtime = await Runtime.start({ compiled, dbPath: path.resolve(values.db), log, host: 'gateway', version: packageVersion(), registry });
+  const runtime = await Runtime.start({ compiled, dbPath: path.resolve(values.db), dataDir: resolveDataDir(), log, host: 'gateway', version: packageVersion(), registry });
   runtime.on('onDeviceStatus', (s) => log.info(`${s.deviceId} ${s.state}${s.lastError === undefined ? '' : `: ${s.lastError}`}`));
   log.info(`acquiring ${compiled.project.devices.length} device(s) into ${path.resolve(values.db)}${duration === undefined ? ' until stopped' : ` for ${duration} ms`}`);
   const why = await untilStopped(duration);

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Quality, UtcMillis, Value } from '../../../shared/reading.js';
+import type { Certificate } from '../../../shared/api/types.js';
 import type { Logger } from '../log.js';
 
 /**
@@ -65,6 +66,11 @@ export interface AcquisitionPoint<A> {
 }
 
 export interface DriverContext {
+  /**
+   * Per-installation directory for driver state that must persist (e.g. the OPC UA
+   * application certificate and trust store). Drivers use a subfolder named by their id.
+   */
+  dataDir: string;
   /** Hand samples to the normalizer. Cheap; call once per poll cycle with all samples. */
   emit(samples: RawSample[]): void;
   /** The connection is gone: the supervisor marks the tags bad and reconnects. */
@@ -91,6 +97,50 @@ export interface Driver<A> {
   /** Writes a value; rejects with a clear error when writes are disabled for the device. */
   write(address: A, value: Value): Promise<void>;
   stats(): DriverStats;
+  /**
+   * One level of the device's address space below `ref` (undefined = the root), for the
+   * browse UI and CLI. Optional: drivers without an address space (Modbus) omit it.
+   * Called only while connected. Honour `options.signal`; report progress for long levels.
+   */
+  browse?(ref: string | undefined, options: LongOperationOptions): Promise<BrowseNode[]>;
+}
+
+/** Progress of a long operation (browse, discovery, import): shown in the UI, cancellable. */
+export interface Progress {
+  done: number;
+  total?: number;
+  message?: string;
+}
+
+export interface LongOperationOptions {
+  signal: AbortSignal;
+  onProgress?(progress: Progress): void;
+}
+
+/** One node of a device's address space, as the browse tree shows it. */
+export interface BrowseNode {
+  /** Opaque, driver-specific reference used to expand it (e.g. `ns=1;s=Plant.Line1`). */
+  ref: string;
+  /** Display name. */
+  name: string;
+  /** Folder-like nodes expand; points can become tags. */
+  kind: 'folder' | 'object' | 'point';
+  hasChildren: boolean;
+  /** The point's address in the driver's grammar, when it can be acquired as a tag. */
+  address?: string;
+  /** What the engineer needs to decide, in words: {"Data type": "Double", "Access": "read/write", ...}. */
+  attributes: Record<string, string>;
+  /** Prefill for "add as tag". */
+  suggestion?: { name: string; unit?: string; description?: string; low?: number; high?: number };
+}
+
+/** A device or endpoint found by discovery, with the settings that would connect to it. */
+export interface DiscoveredDevice {
+  title: string;
+  detail: string;
+  /** Settings for a new device of this driver (validated by its settings schema on use). */
+  settings: Record<string, unknown>;
+  attributes: Record<string, string>;
 }
 
 export type AddressParse<A> = { ok: true; address: A } | { ok: false; message: string };
@@ -115,8 +165,25 @@ export interface DriverDefinition<S, A> {
   settingsFromEndpoint?(url: string): unknown;
   /** Validated settings in, driver out. Must not touch the network. */
   create(settings: S, context: DriverContext): Driver<A>;
+  /**
+   * Finds devices or endpoints (BACnet Who-Is, OPC UA GetEndpoints, ...). `settings` is a
+   * partial settings object saying where to look. Optional.
+   */
+  /** The driver's certificate trust store in `dataDir`, if it has one (OPC UA). */
+  trustStore?(dataDir: string): TrustStore;
+  discover?(settings: Record<string, unknown>, context: Pick<DriverContext, 'dataDir' | 'log'>, options: LongOperationOptions & { onFound?(device: DiscoveredDevice): void }): Promise<DiscoveredDevice[]>;
 }
 
 /** The registry stores definitions with their settings/address types erased. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- erased at the registry; each definition is typed at its own site
 export type AnyDriverDefinition = DriverDefinition<any, any>;
+
+/** A server-certificate trust store: decisions are explicit and always by thumbprint. */
+export interface TrustStore {
+  /** Store name shown in the UI, e.g. `opcua`. */
+  id: string;
+  list(): Promise<Certificate[]>;
+  /** Moves a known certificate to trusted; rejects with a clear error if the thumbprint is unknown. */
+  trust(thumbprint: string): Promise<Certificate>;
+  reject(thumbprint: string): Promise<Certificate>;
+}

@@ -38,6 +38,16 @@ export class LiveFeed {
     return [...this.latest.values()];
   }
 
+  /** Forgets tags that are no longer configured. */
+  retain(tagIds: ReadonlySet<string>): void {
+    for (const tagId of this.latest.keys()) {
+      if (!tagIds.has(tagId)) {
+        this.latest.delete(tagId);
+        this.dirty.delete(tagId);
+      }
+    }
+  }
+
   get(tagId: string): Reading | undefined {
     return this.latest.get(tagId);
   }

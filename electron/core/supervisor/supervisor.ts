@@ -41,6 +41,8 @@ export interface SupervisorHooks {
 
 export interface SupervisorOptions {
   log: Logger;
+  /** Per-installation state directory handed to drivers. */
+  dataDir: string;
   backoff?: BackoffPolicy;
   now?: () => number;
   random?: () => number;
@@ -81,6 +83,7 @@ export class DeviceSupervisor {
       connectionLost: (reason) => this.connectionLost(reason),
       log: this.log,
       now: this.now,
+      dataDir: options.dataDir,
     };
     this.driver = device.createDriver(context);
   }

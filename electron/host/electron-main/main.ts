@@ -43,7 +43,16 @@ async function boot(): Promise<void> {
     compiled = parseProjectText(JSON.stringify(document), file, registry);
   }
   const dbPath = path.join(app.getPath('userData'), projectArg === undefined ? 'demo.db' : 'sensorvault.db');
-  const runtime = await Runtime.start({ compiled, dbPath, log, host: 'electron', version: app.getVersion(), registry });
+  const runtime = await Runtime.start({
+    compiled,
+    dbPath,
+    dataDir: app.getPath('userData'),
+    ...(projectArg === undefined ? {} : { projectPath: path.resolve(projectArg) }),
+    log,
+    host: 'electron',
+    version: app.getVersion(),
+    registry,
+  });
   const router = createRouter(runtime.handlers, (channel, error) => log.error('request failed', { channel, error: String(error) }));
 
   // Deny everything the UI does not need: permissions, navigation, new windows.

@@ -19,7 +19,7 @@ async function setup(tags: Parameters<typeof modbusProject>[1]) {
   const tmp = tempDir();
   cleanups.push(() => tmp.remove());
   const dbPath = tmp.file('plant.db');
-  const runtime = await Runtime.start({ compiled: compile(modbusProject(server.port, tags)), dbPath, log: silentLogger, host: 'gateway', version: 'test', liveIntervalMs: 50 });
+  const runtime = await Runtime.start({ compiled: compile(modbusProject(server.port, tags)), dbPath, dataDir: tmp.dir, log: silentLogger, host: 'gateway', version: 'test', liveIntervalMs: 50 });
   let stopped = false;
   cleanups.push(async () => {
     if (!stopped) await runtime.stop();

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +80,7 @@ describe('demo plant simulation', () => {
       emit: (samples) => cycles.push(samples),
       connectionLost: () => undefined,
       log: silentLogger,
+    dataDir: os.tmpdir(),
       now: () => Date.now(),
     });
     await driver.connect(new AbortController().signal);

@@ -16,7 +16,7 @@ const tmp = tempDir();
 beforeAll(async () => {
   server = await startModbusServer();
   server.banks.holdingRegisters[1] = 1234;
-  runtime = await Runtime.start({ compiled: compile(modbusProject(server.port, [{ id: 'p', address: 'hr:1', unit: 'bar' }])), dbPath: tmp.file('gw.db'), log: silentLogger, host: 'gateway', version: 'test', liveIntervalMs: 50 });
+  runtime = await Runtime.start({ compiled: compile(modbusProject(server.port, [{ id: 'p', address: 'hr:1', unit: 'bar' }])), dbPath: tmp.file('gw.db'), dataDir: tmp.dir, log: silentLogger, host: 'gateway', version: 'test', liveIntervalMs: 50 });
   writeFileSync(tmp.file('index.html'), '<!doctype html><title>SensorVault</title>');
   gateway = await startGateway({ runtime, log: silentLogger, staticDir: tmp.dir });
 });

@@ -3,6 +3,7 @@ import type { Value } from '../../../../shared/reading.js';
 import { StatusText } from '../../../../shared/reading.js';
 import { encodeRegisters } from '../../normalizer/registers.js';
 import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
+import { WritesDisabledError } from '../common/errors.js';
 import type { AcquisitionPoint, DecodeSpec, Driver, DriverContext, DriverDefinition, DriverStats, RawSample } from '../types.js';
 import { addressCount, formatModbusAddress, modbusAddressSyntax, parseModbusAddress, type ModbusAddress } from './address.js';
 import { AdaptivePlan, isBitTable, splitBlock, type PlanPoint, type ReadBlock } from './plan.js';
@@ -438,7 +439,7 @@ class ModbusTcpDriverImpl implements ModbusTcpDriver {
   }
 
   private checkWritable(): void {
-    if (this.settings.writes !== 'enabled') throw new Error(WRITES_DISABLED_MESSAGE);
+    if (this.settings.writes !== 'enabled') throw new WritesDisabledError(WRITES_DISABLED_MESSAGE);
   }
 
   private async runWrite(what: string, send: (client: ModbusClient, unitId: number, done: (error: unknown, value: unknown) => void) => void): Promise<void> {

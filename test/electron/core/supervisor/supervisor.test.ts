@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeviceStatus } from '../../../../shared/api/types.js';
 import type { RawSample } from '../../../../electron/core/drivers/types.js';
@@ -30,7 +31,7 @@ function supervise(port: number, options: { enabled?: boolean } = {}) {
       createDriver: (context) => (driver = createTcpLineDriver(port, context)),
     },
     { onStatus: (s) => statuses.push(s), onOffline: (_id, reason) => offline.push(reason), emit: (s) => samples.push(...s) },
-    { log: silentLogger, backoff: fastBackoff },
+    { log: silentLogger, backoff: fastBackoff, dataDir: os.tmpdir() },
   );
   cleanups.push(() => supervisor.stop());
   return { supervisor, statuses, samples, offline, driver: () => driver };

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -55,6 +56,7 @@ function harness(port: number, settings: Partial<ModbusTcpSettingsInput> = {}): 
     },
     connectionLost: (error) => h.lost.push(error),
     log: silentLogger,
+    dataDir: os.tmpdir(),
     now: () => Date.now(),
   };
   h.driver = modbusTcpDriver.create(modbusTcpSettingsSchema.parse({ host: '127.0.0.1', port, ...settings }), context);
