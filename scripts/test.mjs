@@ -24,8 +24,13 @@ function step(title, cmd, args) {
 }
 
 function ensureSystemPackages() {
-  // The e2e tests drive Debian's Chromium; install it where we can (root on Debian).
-  const needed = [['chromium', '/usr/bin/chromium']].filter(([, file]) => !existsSync(file));
+  // e2e tests drive Debian's Chromium, RTU tests need socat's pty pairs, MQTT tests a
+  // real mosquitto broker. Install them where we can (root on Debian).
+  const needed = [
+    ['chromium', '/usr/bin/chromium'],
+    ['socat', '/usr/bin/socat'],
+    ['mosquitto', '/usr/sbin/mosquitto'],
+  ].filter(([, file]) => !existsSync(file));
   if (needed.length === 0) return;
   const names = needed.map(([name]) => name);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
