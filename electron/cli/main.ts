@@ -2,7 +2,10 @@ import { createDriverRegistry } from '../core/drivers/registry.js';
 import { createLogger } from '../core/log.js';
 import { ProjectError } from '../core/project/validate.js';
 import { CommandError, UsageError, packageVersion } from './args.js';
+import { browseCommand } from './commands/browse.js';
+import { certsCommand } from './commands/certs.js';
 import { demoCommand } from './commands/demo.js';
+import { discoverCommand } from './commands/discover.js';
 import { gatewayCommand } from './commands/gateway.js';
 import { historyCommand } from './commands/history.js';
 import { readCommand } from './commands/read.js';
@@ -13,6 +16,9 @@ const help = `Usage: sensorvault <command> [options]
 Commands:
   demo                         the embedded demo plant with the UI (start here)
   read <endpoint> <point>...   one-shot read; one JSON line per point
+  browse <endpoint>            print a device's address space (OPC UA, BACnet, MQTT)
+  discover <driver>            find devices/endpoints (bacnet Who-Is, opcua GetEndpoints)
+  certs list|trust|reject      the server-certificate trust store (OPC UA)
   run --project F --db F       headless acquisition into SQLite
   history --db F --tag ID      print stored readings (csv or json)
   gateway [--project F]        the headless host: UI + API on 127.0.0.1
@@ -30,6 +36,12 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'read':
         return await readCommand(rest, registry, out);
+      case 'browse':
+        return await browseCommand(rest, registry, out);
+      case 'discover':
+        return await discoverCommand(rest, registry, log, out);
+      case 'certs':
+        return await certsCommand(rest, registry, out);
       case 'run':
         return await runCommand(rest, registry, log, out);
       case 'history':
@@ -49,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
         out(help);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; commands: demo, read, run, history, gateway`);
+        throw new UsageError(`unknown command "${command}"; commands: demo, read, browse, discover, certs, run, history, gateway`);
     }
   } catch (error) {
     return report(error);

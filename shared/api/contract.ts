@@ -78,7 +78,7 @@ export const requests = {
     'tags:add',
     z.object({ deviceId: z.string(), tags: z.array(z.unknown()).min(1).max(100_000) }).strict(),
     ApplyResultSchema,
-    'Adds tags (project tag blocks) to a device through project:apply; issues name the tag by its index in `tags`.',
+    'Adds tags (project tag blocks) to a device through project:apply; issues name the path in the resulting project (devices[d].tags[t]).',
   ),
   removeTags: request('tags:remove', z.object({ tagIds: z.array(z.string()).min(1) }).strict(), ApplyResultSchema, 'Removes tags through project:apply (their stored readings stay).'),
   writeTag: request(

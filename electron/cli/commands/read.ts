@@ -1,12 +1,10 @@
 import { parseArgs } from 'node:util';
-import { issuesFromZod } from '../../../shared/project.js';
 import { StatusText } from '../../../shared/reading.js';
 import type { DriverRegistry } from '../../core/drivers/registry.js';
 import type { AcquisitionPoint, RawSample } from '../../core/drivers/types.js';
-import { resolveDataDir } from '../../core/data-dir.js';
-import { silentLogger } from '../../core/log.js';
 import { compileNormalizer } from '../../core/normalizer/normalizer.js';
 import { CommandError, UsageError } from '../args.js';
+import { driverForEndpoint } from '../endpoint.js';
 
 export const readHelp = `Usage: sensorvault read <endpoint> <point>... [--timeout <ms>]
 
@@ -34,28 +32,13 @@ export async function readCommand(argv: string[], registry: DriverRegistry, out:
   }
   const [endpoint, ...pointTexts] = positionals;
   if (endpoint === undefined || pointTexts.length === 0) throw new UsageError('read needs an endpoint and at least one point (see sensorvault read --help)');
-  const scheme = /^([a-z][a-z0-9+.-]*:)/i.exec(endpoint)?.[1]?.toLowerCase();
-  const definition = registry.ids().map((id) => registry.get(id)).find((d) => d?.endpointSchemes?.includes(scheme ?? ''));
-  if (definition?.settingsFromEndpoint === undefined) {
-    const known = registry.ids().flatMap((id) => registry.get(id)?.endpointSchemes ?? []).join(', ');
-    throw new UsageError(`unsupported endpoint "${endpoint}"; known schemes: ${known}`);
-  }
-  let rawSettings: unknown;
-  try {
-    rawSettings = definition.settingsFromEndpoint(endpoint);
-  } catch (error) {
-    throw new UsageError(`${endpoint}: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  let timeoutOverride: Record<string, unknown> = {};
   if (values.timeout !== undefined) {
     const timeoutMs = Number(values.timeout);
     if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout: "${values.timeout}" is not a positive number of milliseconds`);
-    (rawSettings as Record<string, unknown>).timeoutMs = timeoutMs;
+    timeoutOverride = { timeoutMs };
   }
-  const parsedSettings = definition.settingsSchema.safeParse(rawSettings);
-  if (!parsedSettings.success) {
-    throw new UsageError(`${endpoint}: ${issuesFromZod(parsedSettings.error).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-  }
-  const settings = parsedSettings.data as { timeoutMs?: number };
+  const { definition, create, timeoutMs } = driverForEndpoint(endpoint, registry, timeoutOverride);
   const points: AcquisitionPoint<unknown>[] = pointTexts.map((text, index) => {
     const parsed = definition.parseAddress(text);
     if (!parsed.ok) throw new UsageError(`point "${text}": ${parsed.message} (syntax: ${definition.addressSyntax})`);
@@ -66,7 +49,7 @@ export async function readCommand(argv: string[], registry: DriverRegistry, out:
   const samples = new Map<number, RawSample>();
   let lost: Error | undefined;
   let wake: () => void = () => undefined;
-  const driver = definition.create(settings, {
+  const driver = create({
     emit: (batch) => {
       for (const sample of batch) if (!samples.has(sample.point)) samples.set(sample.point, sample);
       if (samples.size >= points.length) wake();
@@ -75,11 +58,7 @@ export async function readCommand(argv: string[], registry: DriverRegistry, out:
       lost = reason;
       wake();
     },
-    log: silentLogger,
-    now: Date.now,
-    dataDir: resolveDataDir(),
   });
-  const timeoutMs = Math.max(1000, (settings.timeoutMs ?? 1000) * 3);
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   let connectError: string | undefined;

@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import type { Certificate } from '../../../shared/api/types.js';
+import { resolveDataDir } from '../../core/data-dir.js';
+import type { DriverRegistry } from '../../core/drivers/registry.js';
+import type { TrustStore } from '../../core/drivers/types.js';
+import { CommandError, UsageError } from '../args.js';
+
+export const certsHelp = `Usage: sensorvault certs list [--json]
+       sensorvault certs trust <thumbprint>
+       sensorvault certs reject <thumbprint>
+
+Manages the trust store of server certificates (OPC UA). A server certificate is never
+accepted silently: the first connection to a new server is refused and its certificate
+recorded as rejected; trust it here, by its SHA-1 thumbprint, after checking it with the
+server's owner. The store lives in the SensorVault data directory ($SENSORVAULT_HOME).`;
+
+export async function certsCommand(argv: string[], registry: DriverRegistry, out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help === true) {
+    out(certsHelp);
+    return 0;
+  }
+  const [action, thumbprint, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected "${extra[0]}"`);
+  const dataDir = resolveDataDir();
+  const stores = registry
+    .ids()
+    .map((id) => registry.get(id)?.trustStore?.(dataDir))
+    .filter((s): s is TrustStore => s !== undefined);
+  if (stores.length === 0) throw new CommandError('no driver with a certificate trust store is registered');
+  const print = (c: Certificate) =>
+    out(values.json === true ? JSON.stringify(c) : `${c.status.padEnd(8)} ${c.thumbprint}  ${c.subject}  valid ${c.validFrom} .. ${c.validTo}  (${c.store})`);
+  switch (action) {
+    case 'list': {
+      if (thumbprint !== undefined) throw new UsageError('certs list takes no thumbprint');
+      for (const store of stores) for (const c of await store.list()) print(c);
+      return 0;
+    }
+    case 'trust':
+    case 'reject': {
+      if (thumbprint === undefined) throw new UsageError(`certs ${action} needs a thumbprint (see sensorvault certs list)`);
+      const wanted = thumbprint.replace(/[^0-9a-f]/gi, '').toLowerCase();
+      for (const store of stores) {
+        const known = await store.list();
+        const match = known.find((c) => c.thumbprint.replace(/[^0-9a-f]/gi, '').toLowerCase() === wanted);
+        if (match === undefined) continue;
+        print(action === 'trust' ? await store.trust(match.thumbprint) : await store.reject(match.thumbprint));
+        return 0;
+      }
+      throw new CommandError(`no certificate with thumbprint ${thumbprint}; connect to the server once so its certificate is recorded, then see sensorvault certs list`);
+    }
+    default:
+      throw new UsageError(action === undefined ? 'certs needs list, trust or reject' : `unknown certs action "${action}"; use list, trust or reject`);
+  }
+}
