@@ -79,7 +79,8 @@ describe('Runtime: Modbus TCP to SQLite and the live feed', () => {
     server.injectException((r) => (r.functionCode === 3 && r.address <= 101 && r.address + r.quantity > 101 ? 2 : undefined));
     server.banks.holdingRegisters[100] = 7;
     server.banks.holdingRegisters[102] = 9;
-    await waitFor(() => runtime.live.get('a')?.quality === 'good' && runtime.live.get('c')?.quality === 'good' && runtime.live.get('b') !== undefined, 10_000, 'neighbours good');
+    // Acquisition may have started before the exception was injected: wait for its effect.
+    await waitFor(() => runtime.live.get('b')?.quality === 'bad' && runtime.live.get('a')?.value === 7 && runtime.live.get('c')?.value === 9, 10_000, 'b bad, neighbours good');
     expect(runtime.live.get('b')).toMatchObject({ quality: 'bad', value: null });
     expect(runtime.live.get('b')?.status).toMatch(/illegal data address/);
     expect(runtime.live.get('a')?.value).toBe(7);
