@@ -13,9 +13,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(tags: Parameters<typeof modbusProject>[1]) {
+/** `prepare` sets up the server before acquisition starts, so the first poll already sees it. */
+async function setup(tags: Parameters<typeof modbusProject>[1], prepare: (server: ModbusServer) => void = () => undefined) {
   const server = await startModbusServer();
   cleanups.push(() => server.close());
+  prepare(server);
   const tmp = tempDir();
   cleanups.push(() => tmp.remove());
   const dbPath = tmp.file('plant.db');
@@ -36,14 +38,18 @@ function setFloat32(server: ModbusServer, register: number, value: number) {
 
 describe('Runtime: Modbus TCP to SQLite and the live feed', () => {
   it('acquires, scales, commits and serves history; a restart keeps every committed reading', async () => {
-    const { server, runtime, dbPath, stop } = await setup([
-      { id: 'temp', address: 'hr:0:float32', unit: '°C' },
-      { id: 'level', address: 'ir:10', unit: '%', scaling: { kind: 'range', rawLow: 0, rawHigh: 27648, low: 0, high: 100 } },
-      { id: 'valve', address: 'coil:3', pollGroup: 'slow' },
-    ]);
-    setFloat32(server, 0, 21.5);
-    server.banks.inputRegisters[10] = 13824;
-    server.banks.coils[3] = 1;
+    const { server, runtime, dbPath, stop } = await setup(
+      [
+        { id: 'temp', address: 'hr:0:float32', unit: '°C' },
+        { id: 'level', address: 'ir:10', unit: '%', scaling: { kind: 'range', rawLow: 0, rawHigh: 27648, low: 0, high: 100 } },
+        { id: 'valve', address: 'coil:3', pollGroup: 'slow' },
+      ],
+      (plc) => {
+        setFloat32(plc, 0, 21.5);
+        plc.banks.inputRegisters[10] = 13824;
+        plc.banks.coils[3] = 1;
+      },
+    );
     await waitFor(() => runtime.live.snapshot().length === 3, 10_000, 'three live values');
     const byTag = new Map(runtime.live.snapshot().map((r) => [r.tagId, r]));
     expect(byTag.get('temp')).toMatchObject({ value: 21.5, quality: 'good' });
@@ -71,15 +77,18 @@ describe('Runtime: Modbus TCP to SQLite and the live feed', () => {
   });
 
   it('one bad address turns only its own tag bad, naming the Modbus exception', async () => {
-    const { server, runtime } = await setup([
-      { id: 'a', address: 'hr:100' },
-      { id: 'b', address: 'hr:101' },
-      { id: 'c', address: 'hr:102' },
-    ]);
-    server.injectException((r) => (r.functionCode === 3 && r.address <= 101 && r.address + r.quantity > 101 ? 2 : undefined));
-    server.banks.holdingRegisters[100] = 7;
-    server.banks.holdingRegisters[102] = 9;
-    // Acquisition may have started before the exception was injected: wait for its effect.
+    const { runtime } = await setup(
+      [
+        { id: 'a', address: 'hr:100' },
+        { id: 'b', address: 'hr:101' },
+        { id: 'c', address: 'hr:102' },
+      ],
+      (plc) => {
+        plc.injectException((r) => (r.functionCode === 3 && r.address <= 101 && r.address + r.quantity > 101 ? 2 : undefined));
+        plc.banks.holdingRegisters[100] = 7;
+        plc.banks.holdingRegisters[102] = 9;
+      },
+    );
     await waitFor(() => runtime.live.get('b')?.quality === 'bad' && runtime.live.get('a')?.value === 7 && runtime.live.get('c')?.value === 9, 10_000, 'b bad, neighbours good');
     expect(runtime.live.get('b')).toMatchObject({ quality: 'bad', value: null });
     expect(runtime.live.get('b')?.status).toMatch(/illegal data address/);
@@ -88,8 +97,9 @@ describe('Runtime: Modbus TCP to SQLite and the live feed', () => {
   });
 
   it('a device that stops answering turns its tags bad ("no connection"), then good again after it returns', async () => {
-    const { server, runtime } = await setup([{ id: 'x', address: 'hr:5' }]);
-    server.banks.holdingRegisters[5] = 42;
+    const { server, runtime } = await setup([{ id: 'x', address: 'hr:5' }], (plc) => {
+      plc.banks.holdingRegisters[5] = 42;
+    });
     await waitFor(() => runtime.live.get('x')?.quality === 'good', 10_000, 'good');
     const port = server.port;
     await server.close();
