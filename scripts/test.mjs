@@ -30,6 +30,7 @@ function ensureSystemPackages() {
     ['chromium', '/usr/bin/chromium'],
     ['socat', '/usr/bin/socat'],
     ['mosquitto', '/usr/sbin/mosquitto'],
+    ['openssl', '/usr/bin/openssl'],
   ].filter(([, file]) => !existsSync(file));
   if (needed.length === 0) return;
   const names = needed.map(([name]) => name);

@@ -9,6 +9,7 @@ import { discoverCommand } from './commands/discover.js';
 import { gatewayCommand } from './commands/gateway.js';
 import { historyCommand } from './commands/history.js';
 import { readCommand } from './commands/read.js';
+import { portsCommand } from './commands/ports.js';
 import { runCommand } from './commands/run.js';
 
 const help = `Usage: sensorvault <command> [options]
@@ -19,6 +20,7 @@ Commands:
   browse <endpoint>            print a device's address space (OPC UA, BACnet, MQTT)
   discover <driver>            find devices/endpoints (bacnet Who-Is, opcua GetEndpoints)
   certs list|trust|reject      the server-certificate trust store (OPC UA)
+  ports                        list serial ports (for Modbus RTU)
   run --project F --db F       headless acquisition into SQLite
   history --db F --tag ID      print stored readings (csv or json)
   gateway [--project F]        the headless host: UI + API on 127.0.0.1
@@ -42,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
         return await discoverCommand(rest, registry, log, out);
       case 'certs':
         return await certsCommand(rest, registry, out);
+      case 'ports':
+        return await portsCommand(rest, out);
       case 'run':
         return await runCommand(rest, registry, log, out);
       case 'history':
@@ -61,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
         out(help);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; commands: demo, read, browse, discover, certs, run, history, gateway`);
+        throw new UsageError(`unknown command "${command}"; commands: demo, read, browse, discover, certs, ports, run, history, gateway`);
     }
   } catch (error) {
     return report(error);

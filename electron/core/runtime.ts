@@ -7,6 +7,7 @@ import type { Device, Project } from '../../shared/project.js';
 import type { Reading } from '../../shared/reading.js';
 import { StatusText } from '../../shared/reading.js';
 import { UntrustedCertificateError, WritesDisabledError } from './drivers/common/errors.js';
+import { createSharedBusRegistry } from './drivers/common/modbus/bus-registry.js';
 import { createDriverRegistry, type DriverRegistry } from './drivers/registry.js';
 import type { AcquisitionPoint, TrustStore } from './drivers/types.js';
 import type { Logger } from './log.js';
@@ -59,6 +60,8 @@ export class Runtime {
   private readonly operations: Operations;
   private readonly trustStores: TrustStore[];
   private readonly startedAt = Date.now();
+  /** One serial line or RS-485 gateway = one bus, however many devices name it. */
+  private readonly buses = createSharedBusRegistry();
   private compiled: CompiledProject;
   private tags: TagInfo[] = [];
   private applying: Promise<unknown> = Promise.resolve();
@@ -235,7 +238,7 @@ export class Runtime {
         },
         onStatus: (status) => this.emit('onDeviceStatus', status),
       },
-      { log: this.options.log.child('device'), dataDir: this.options.dataDir },
+      { log: this.options.log.child('device'), dataDir: this.options.dataDir, buses: this.buses },
     );
   }
 
@@ -347,7 +350,11 @@ export class Runtime {
             while (queue.length > 0) {
               signal.throwIfAborted();
               const next = queue.shift()!;
-              const nodes = await browse(next.ref, { signal });
+              const before = found.length;
+              const nodes = await browse(next.ref, {
+                signal,
+                onProgress: (p) => onProgress?.({ done: before + p.done, ...(p.message === undefined ? {} : { message: p.message }) }),
+              });
               for (const node of nodes) {
                 if (found.length >= maxNodes) {
                   truncated = true;

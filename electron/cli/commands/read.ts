@@ -15,6 +15,13 @@ Exits 0 when every point is good, 1 otherwise, 2 on a usage error.
 
 Endpoints:
   modbus-tcp://host:port?unit=N      e.g. modbus-tcp://127.0.0.1:502?unit=1
+  modbus-rtu:///dev/ttyUSB0?baud=19200&parity=even&databits=8&stopbits=1&unit=N
+  modbus-rtu://host:port?transport=rtu-over-tcp|tcp-gateway&unit=N
+  bacnet://host[:port]?device=N[&bind=addr:port]      points: ai:1, av:3:status-flags, ...
+  mqtt[s]://host[:port]?filter=<topic filter>&version=4|5[&passwordEnv=NAME]
+                                     waits for the next message per point (retained: at once)
+  opc.tcp://host:port?security=None|Sign|SignAndEncrypt&policy=Basic256Sha256&user=NAME
+                                     password from SENSORVAULT_OPCUA_PASSWORD
 
 Points (Modbus): hr:<n>[:<type>[:<order>]], ir:<n>..., coil:<n>, di:<n>, hr:<n>.<bit>,
   hr:<n>:string:<chars>, Modicon 40001/400001/30001/00001/10001.

@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import type { DriverInfo } from '../../../shared/api/types.js';
 import { modbusTcpDriver } from './modbus-tcp/index.js';
+import { bacnetDriver } from './bacnet/index.js';
+import { modbusRtuDriver } from './modbus-rtu/index.js';
+import { mqttDriver } from './mqtt/index.js';
+import { opcuaDriver } from './opcua/index.js';
 import type { AnyDriverDefinition } from './types.js';
 
 /**
  * Every driver registers here, one line each. The structure test checks that each
  * registered driver folder is complete (settings schema, grammar, README, sample, tests).
  */
-const definitions: ReadonlyArray<AnyDriverDefinition> = [modbusTcpDriver];
+const definitions: ReadonlyArray<AnyDriverDefinition> = [modbusTcpDriver, modbusRtuDriver, opcuaDriver, bacnetDriver, mqttDriver];
 
 export interface DriverRegistry {
   get(id: string): AnyDriverDefinition | undefined;
@@ -18,6 +22,8 @@ export interface DriverRegistry {
 export function createDriverRegistry(extra: ReadonlyArray<AnyDriverDefinition> = []): DriverRegistry {
   const byId = new Map<string, AnyDriverDefinition>();
   for (const definition of [...definitions, ...extra]) {
+    // Tests may pass a built-in definition again; the same object twice is harmless.
+    if (byId.get(definition.id) === definition) continue;
     if (byId.has(definition.id)) throw new Error(`driver id "${definition.id}" registered twice`);
     byId.set(definition.id, definition);
   }

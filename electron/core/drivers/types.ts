@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Quality, UtcMillis, Value } from '../../../shared/reading.js';
 import type { Certificate } from '../../../shared/api/types.js';
 import type { Logger } from '../log.js';
+import type { SharedBusRegistry } from './common/modbus/bus-registry.js';
 
 /**
  * The one small interface every field driver implements. Drivers never import each
@@ -71,6 +72,12 @@ export interface DriverContext {
    * application certificate and trust store). Drivers use a subfolder named by their id.
    */
   dataDir: string;
+  /**
+   * Buses shared by several devices of one runtime (a serial line, an RS-485 gateway):
+   * one connection and one transaction queue per bus. Owned by the runtime; absent in
+   * one-shot CLI use, where a driver opens its bus privately.
+   */
+  buses?: SharedBusRegistry;
   /** Hand samples to the normalizer. Cheap; call once per poll cycle with all samples. */
   emit(samples: RawSample[]): void;
   /** The connection is gone: the supervisor marks the tags bad and reconnects. */

@@ -62,7 +62,8 @@ function normalize(point: NormalizedPoint, scale: (v: number) => number, sample:
     value = scale(value);
   }
   const reading: Reading = { tagId: point.tagId, ts, value, quality };
-  if (status !== undefined && quality !== 'good') reading.status = status;
+  // Good readings may carry a note too (BACnet "overridden", "in alarm").
+  if (status !== undefined) reading.status = status;
   return reading;
 }
 

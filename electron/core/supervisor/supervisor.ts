@@ -1,4 +1,5 @@
 import type { ConnectionState, DeviceStatus } from '../../../shared/api/types.js';
+import type { SharedBusRegistry } from '../drivers/common/modbus/bus-registry.js';
 import type { AcquisitionPoint, Driver, DriverContext } from '../drivers/types.js';
 import type { Logger } from '../log.js';
 import { type BackoffPolicy, backoffDelay, defaultBackoff } from './backoff.js';
@@ -43,6 +44,8 @@ export interface SupervisorOptions {
   log: Logger;
   /** Per-installation state directory handed to drivers. */
   dataDir: string;
+  /** The runtime's shared buses, handed to drivers. */
+  buses?: SharedBusRegistry;
   backoff?: BackoffPolicy;
   now?: () => number;
   random?: () => number;
@@ -84,6 +87,7 @@ export class DeviceSupervisor {
       log: this.log,
       now: this.now,
       dataDir: options.dataDir,
+      ...(options.buses === undefined ? {} : { buses: options.buses }),
     };
     this.driver = device.createDriver(context);
   }

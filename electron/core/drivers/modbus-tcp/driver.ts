@@ -4,10 +4,13 @@ import { StatusText } from '../../../../shared/reading.js';
 import { encodeRegisters } from '../../normalizer/registers.js';
 import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
 import { WritesDisabledError } from '../common/errors.js';
-import type { AcquisitionPoint, DecodeSpec, Driver, DriverContext, DriverDefinition, DriverStats, RawSample } from '../types.js';
+import type { AcquisitionPoint, Driver, DriverContext, DriverDefinition, DriverStats, RawSample } from '../types.js';
 import { addressCount, formatModbusAddress, modbusAddressSyntax, parseModbusAddress, type ModbusAddress } from './address.js';
 import { AdaptivePlan, isBitTable, splitBlock, type PlanPoint, type ReadBlock } from './plan.js';
 import { modbusTcpSettingsSchema, type ModbusTcpSettings } from './settings.js';
+import { exceptionCode, modbusDecodeSpec, SPLITTABLE_EXCEPTIONS, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
+
+export { modbusDecodeSpec, modbusExceptionNames, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
 
 /*
  * modbus-serial is CommonJS (`module.exports = ModbusRTU`) with typings that say
@@ -30,25 +33,6 @@ interface ReadRegisterResult {
 interface ReadCoilResult {
   data: boolean[];
 }
-
-export const WRITES_DISABLED_MESSAGE = 'writes are disabled for this device; enable them in the device settings';
-
-/** Modbus exception codes in an engineer's words (Modbus Application Protocol v1.1b3, §7). */
-export const modbusExceptionNames: Readonly<Record<number, string>> = {
-  1: 'illegal function',
-  2: 'illegal data address',
-  3: 'illegal data value',
-  4: 'server device failure',
-  5: 'acknowledge',
-  6: 'server device busy',
-  7: 'negative acknowledge',
-  8: 'memory parity error',
-  10: 'gateway path unavailable',
-  11: 'gateway target device failed to respond',
-};
-
-/** Exceptions that can come from one address inside a block: worth splitting the block. */
-const SPLITTABLE_EXCEPTIONS = new Set([2, 3, 4]);
 
 class ConnectionClosedError extends Error {
   override name = 'ConnectionClosedError';
@@ -100,22 +84,6 @@ function detachedCallback<T>(pending: PendingRequest<T>): (error: unknown, value
     box.pending = undefined;
     target?.finish(error, value);
   };
-}
-
-function exceptionCode(error: unknown): number | undefined {
-  const code = (error as { modbusCode?: unknown } | null)?.modbusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
-/** What a failed request means for the quality of its points. */
-export function statusForError(error: unknown): string {
-  const code = exceptionCode(error);
-  if (code !== undefined) return modbusExceptionNames[code] ?? `modbus exception ${code}`;
-  const name = (error as { name?: unknown } | null)?.name;
-  if (name === 'TransactionTimedOutError') return StatusText.noResponse;
-  if (name === 'PortNotOpenError' || name === 'ConnectionClosedError') return StatusText.noConnection;
-  const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' && message !== '' ? message : String(error);
 }
 
 /** `modbus-tcp://host:port?unit=N`; IPv6 hosts in brackets. */
@@ -507,14 +475,6 @@ class ModbusTcpDriverImpl implements ModbusTcpDriver {
   stats(): DriverStats {
     return { requests: this.requests, failures: this.failures };
   }
-}
-
-export function modbusDecodeSpec(address: ModbusAddress): DecodeSpec {
-  if (address.table === 'coil' || address.table === 'di') return { kind: 'bit' };
-  const spec: DecodeSpec = { kind: 'registers', type: address.type, order: address.order };
-  if (address.bit !== undefined) spec.bit = address.bit;
-  if (address.length !== undefined) spec.length = address.length;
-  return spec;
 }
 
 /** The common definition, with `create` typed to the Modbus driver's wider interface. */

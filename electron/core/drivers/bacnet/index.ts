@@ -1,0 +1,14 @@
+export { bacnetDriver, encodeForWrite, WRITES_DISABLED_MESSAGE } from './driver.js';
+export type { BacnetDriver, BacnetDriverDefinition, BacnetDriverStats } from './driver.js';
+export { discoverBacnet } from './discover.js';
+export type { DiscoverSettings } from './discover.js';
+export { bacnetEndpoint, parseBacnetEndpoint, parseHostPort } from './endpoint.js';
+export { parseBacnetAddress, formatBacnetAddress, objectTypeAliases, objectTypeName, propertyName, PRESENT_VALUE } from './address.js';
+export type { BacnetAddress } from './address.js';
+export { bacnetSettingsSchema } from './settings.js';
+export type { BacnetSettings, BacnetSettingsInput } from './settings.js';
+export { packBatches, splitBatch, knownValueSize, encodedSize, RPM_REQUEST_HEADER, RPM_RESPONSE_HEADER } from './plan.js';
+export type { Batch, ObjectRead, PackLimits, PropertyRef } from './plan.js';
+export { unitSymbol, unitName, engineeringUnits } from './units.js';
+export { qualityFor } from './values.js';
+export type { DeviceInfo } from './device.js';

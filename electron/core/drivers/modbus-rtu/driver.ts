@@ -1,0 +1,366 @@
+import { randomUUID } from 'node:crypto';
+import type { Value } from '../../../../shared/reading.js';
+import { StatusText } from '../../../../shared/reading.js';
+import { encodeRegisters } from '../../normalizer/registers.js';
+import { WritesDisabledError } from '../common/errors.js';
+import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
+import { privateLease, type BusLease, type SharedBusRegistry } from '../common/modbus/bus-registry.js';
+import { AdaptivePlan, isBitTable, splitBlock, type PlanPoint, type ReadBlock } from '../common/modbus/plan.js';
+import { exceptionCode, modbusDecodeSpec, SPLITTABLE_EXCEPTIONS, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
+import type { AcquisitionPoint, Driver, DriverContext, DriverDefinition, DriverStats, RawSample } from '../types.js';
+import { addressCount, formatModbusRtuAddress, modbusRtuAddressSyntax, parseModbusRtuAddress, type ModbusRtuAddress } from './address.js';
+import { busKey, DEMOTED_STATUS, ModbusBus, type BusOp, type BusSettings, type BusStats } from './bus.js';
+import { modbusRtuEndpoint, parseModbusRtuEndpoint } from './endpoint.js';
+import { modbusRtuSettingsSchema, type ModbusRtuSettings } from './settings.js';
+import { readFrameSizes, writeFrameSizes, type FrameSizes } from './timing.js';
+
+interface ReadRegisterResult {
+  data: number[];
+}
+interface ReadCoilResult {
+  data: boolean[];
+}
+
+/**
+ * What the runtime may add to the driver context so that devices naming the same serial
+ * path or gateway share one bus (see README "Several devices on one bus"). Without it each
+ * device opens its own port (a second device on the same port then fails to open it).
+ */
+export interface BusDriverContext extends DriverContext {
+  buses?: SharedBusRegistry;
+}
+
+/** Modbus RTU operations beyond the common interface. */
+export interface ModbusRtuDriver extends Driver<ModbusRtuAddress> {
+  /** Utilization and unit health of the bus this device is on (shared with its other devices). */
+  busStats(): BusStats | undefined;
+  /** FC15: writes consecutive coils of the device's unit. Rejects when writes are disabled. */
+  writeCoils(offset: number, states: readonly boolean[]): Promise<void>;
+  /** FC16: writes consecutive holding registers as raw words. Rejects when writes are disabled. */
+  writeRegisterWords(offset: number, words: ArrayLike<number>): Promise<void>;
+}
+
+interface GroupPlan {
+  /** Bus source key: one per device, poll group and unit, for the round-robin. */
+  source: string;
+  id: string;
+  unit: number;
+  intervalMs: number;
+  plan: AdaptivePlan;
+}
+
+function busSettings(s: ModbusRtuSettings): BusSettings {
+  return {
+    transport: s.transport,
+    path: s.path,
+    host: s.host,
+    port: s.port,
+    baud: s.baud,
+    parity: s.parity,
+    dataBits: s.dataBits,
+    stopBits: s.stopBits,
+    silentIntervalMs: s.silentIntervalMs,
+    timeoutMs: s.timeoutMs,
+    demoteAfter: s.demoteAfter,
+    demotionMs: s.demotionMs,
+  };
+}
+
+const sameLine = (a: BusSettings, b: BusSettings): boolean =>
+  a.baud === b.baud && a.parity === b.parity && a.dataBits === b.dataBits && a.stopBits === b.stopBits && a.timeoutMs === b.timeoutMs;
+
+class ModbusRtuDriverImpl implements ModbusRtuDriver {
+  /** Prefix of this instance's bus sources, so it can cancel only its own requests. */
+  private readonly token = randomUUID();
+  private lease: BusLease<ModbusBus> | undefined;
+  private removeLostListener: (() => void) | undefined;
+  private scheduler: PollScheduler | undefined;
+  private requests = 0;
+  private failures = 0;
+
+  constructor(
+    private readonly settings: ModbusRtuSettings,
+    private readonly context: BusDriverContext,
+  ) {}
+
+  private get bus(): ModbusBus | undefined {
+    return this.lease?.bus;
+  }
+
+  async connect(signal: AbortSignal): Promise<void> {
+    await this.disconnect();
+    const wanted = busSettings(this.settings);
+    const create = (): ModbusBus => new ModbusBus(wanted, this.context.log, this.context.now);
+    const lease = this.context.buses !== undefined ? this.context.buses.lease(busKey(wanted), create) : privateLease(create());
+    if (!sameLine(lease.bus.settings, wanted)) {
+      this.context.log.warn('device joins a bus opened with other line settings; the bus keeps its own', { bus: lease.bus.key, device: modbusRtuEndpoint(this.settings) });
+    }
+    this.lease = lease;
+    this.removeLostListener = lease.bus.onLost((reason) => {
+      this.stopAcquisition();
+      this.context.connectionLost(reason);
+    });
+    try {
+      await lease.bus.open(signal);
+    } catch (error) {
+      await this.disconnect();
+      throw error;
+    }
+    this.context.log.debug('connected', { endpoint: modbusRtuEndpoint(this.settings) });
+  }
+
+  startAcquisition(points: ReadonlyArray<AcquisitionPoint<ModbusRtuAddress>>): void {
+    this.stopAcquisition();
+    const limits = {
+      maxRegisterGap: this.settings.maxRegisterGap,
+      maxBitGap: this.settings.maxBitGap,
+      maxRegistersPerRequest: this.settings.maxRegistersPerRequest,
+      maxBitsPerRequest: this.settings.maxBitsPerRequest,
+    };
+    // A poll group's points of one unit are one plan; units of a group cycle independently,
+    // so a dead unit's timeouts do not hold back the cycles of the live ones.
+    const byGroupUnit = new Map<string, AcquisitionPoint<ModbusRtuAddress>[]>();
+    for (const point of points) {
+      const unit = point.address.unit ?? this.settings.unitId;
+      const key = `${point.pollGroupId}@u${unit}`;
+      const list = byGroupUnit.get(key) ?? [];
+      list.push(point);
+      byGroupUnit.set(key, list);
+    }
+    const groups: GroupPlan[] = [...byGroupUnit].map(([id, list]) => {
+      const first = list[0] as AcquisitionPoint<ModbusRtuAddress>;
+      return {
+        source: `${this.token}/${id}`,
+        id,
+        unit: first.address.unit ?? this.settings.unitId,
+        intervalMs: first.intervalMs,
+        plan: new AdaptivePlan(
+          list.map((p) => ({ id: p.index, table: p.address.table, offset: p.address.offset, count: addressCount(p.address) })),
+          limits,
+        ),
+      };
+    });
+    const scheduler = createPollScheduler(
+      groups.map((group) => ({ id: group.id, intervalMs: group.intervalMs, run: (signal: AbortSignal) => this.pollCycle(group, signal) })),
+      { onError: (groupId, error) => this.context.log.warn('poll cycle failed', { groupId, error: statusForError(error) }) },
+    );
+    this.scheduler = scheduler;
+    scheduler.start();
+  }
+
+  stopAcquisition(): void {
+    this.scheduler?.stop();
+    this.scheduler = undefined;
+    this.bus?.cancel(`${this.token}/`, 'acquisition stopped');
+  }
+
+  /** Sends one request through the bus queue, counting it for this device. */
+  private send<T>(source: string, unit: number, op: BusOp<T>, sizes: FrameSizes, done: (error: unknown, value?: T) => void): void {
+    const bus = this.bus;
+    if (bus === undefined) {
+      done(new Error(StatusText.noConnection));
+      return;
+    }
+    bus.submit<T>(source, unit, op, sizes, (error, value) => {
+      const sent = (error as { name?: unknown } | undefined)?.name;
+      if (sent !== 'UnitDemotedError' && sent !== 'RequestCancelledError') this.requests++;
+      if (error !== undefined) this.failures++;
+      done(error, value);
+    });
+  }
+
+  /** One poll cycle of a group's unit: read every block, learn from failures, emit once. */
+  private async pollCycle(group: GroupPlan, signal: AbortSignal): Promise<void> {
+    const samples: RawSample[] = [];
+    const bus = this.bus;
+    if (bus?.isDemoted(group.unit) === true) {
+      bus.noteSkipped(group.unit, group.plan.blocks().length);
+      this.markBad(group.plan.blocks(), DEMOTED_STATUS, samples);
+      this.context.emit(samples);
+      return;
+    }
+    const failed: Array<{ block: ReadBlock; error: unknown }> = [];
+    await Promise.all(
+      group.plan.blocks().map((block) =>
+        this.readBlock(group, block, samples).catch((error: unknown) => {
+          failed.push({ block, error });
+        }),
+      ),
+    );
+    if (signal.aborted) return;
+    if (failed.length > 0) {
+      const learned = { changed: false };
+      await Promise.all(failed.map(({ block, error }) => this.handleFailure(group, block, error, samples, signal, learned)));
+      if (learned.changed) group.plan.replan();
+    }
+    if (signal.aborted || this.bus?.isOpen !== true) return;
+    this.context.emit(samples);
+  }
+
+  private markBad(blocks: readonly ReadBlock[], status: string, samples: RawSample[]): void {
+    const receiveTs = this.context.now();
+    for (const block of blocks) for (const p of block.points) samples.push({ point: p.id, receiveTs, quality: 'bad', status });
+  }
+
+  /** Reads one block and appends a good sample per point; rejects on failure. */
+  private readBlock(group: GroupPlan, block: ReadBlock, samples: RawSample[]): Promise<void> {
+    const sizes = readFrameSizes(block.table, block.count);
+    return new Promise<void>((resolve, reject) => {
+      if (isBitTable(block.table)) {
+        this.send<ReadCoilResult>(
+          group.source,
+          group.unit,
+          (c, unit, cb) => (block.table === 'coil' ? c.writeFC1(unit, block.start, block.count, cb) : c.writeFC2(unit, block.start, block.count, cb)),
+          sizes,
+          (error, result) => {
+            if (error !== undefined || result === undefined) return reject(error ?? new Error('empty answer'));
+            const receiveTs = this.context.now();
+            for (const p of block.points) samples.push({ point: p.id, raw: { kind: 'bit', bit: result.data[p.offset - block.start] === true }, receiveTs, quality: 'good' });
+            resolve();
+          },
+        );
+        return;
+      }
+      this.send<ReadRegisterResult>(
+        group.source,
+        group.unit,
+        (c, unit, cb) => (block.table === 'hr' ? c.writeFC3(unit, block.start, block.count, cb) : c.writeFC4(unit, block.start, block.count, cb)),
+        sizes,
+        (error, result) => {
+          if (error !== undefined || result === undefined) return reject(error ?? new Error('empty answer'));
+          const receiveTs = this.context.now();
+          const words = Uint16Array.from(result.data.slice(0, block.count));
+          for (const p of block.points as PlanPoint[]) {
+            samples.push({ point: p.id, raw: { kind: 'registers', words: words.subarray(p.offset - block.start, p.offset - block.start + p.count) }, receiveTs, quality: 'good' });
+          }
+          resolve();
+        },
+      );
+    });
+  }
+
+  /**
+   * A block failed. Address-type exceptions split it in halves (recursively) so that only
+   * the bad point turns bad, and the plan learns the cut; anything else marks the block bad.
+   */
+  private async handleFailure(group: GroupPlan, block: ReadBlock, error: unknown, samples: RawSample[], signal: AbortSignal, learned: { changed: boolean }): Promise<void> {
+    const code = exceptionCode(error);
+    if (code !== undefined && SPLITTABLE_EXCEPTIONS.has(code)) {
+      const halves = splitBlock(block);
+      if (halves === undefined) {
+        if (group.plan.isolate((block.points[0] as PlanPoint).id)) learned.changed = true;
+      } else {
+        const read = (half: ReadBlock): Promise<boolean> =>
+          this.readBlock(group, half, samples).then(
+            () => true,
+            async (halfError: unknown) => {
+              if (!signal.aborted) await this.handleFailure(group, half, halfError, samples, signal, learned);
+              return false;
+            },
+          );
+        const [leftOk, rightOk] = await Promise.all(halves.map(read));
+        // Both halves fine apart: the unreadable part lies between them.
+        if (leftOk && rightOk && group.plan.cutBeforePoint((halves[1].points[0] as PlanPoint).id)) learned.changed = true;
+        return;
+      }
+    }
+    const name = (error as { name?: unknown } | null)?.name;
+    this.markBad([block], name === 'UnitDemotedError' ? DEMOTED_STATUS : statusForError(error), samples);
+  }
+
+  private checkWritable(): void {
+    if (this.settings.writes !== 'enabled') throw new WritesDisabledError(WRITES_DISABLED_MESSAGE);
+  }
+
+  private runWrite(what: string, unit: number, sizes: FrameSizes, op: BusOp<unknown>): Promise<void> {
+    return new Promise<void>((resolve, reject) =>
+      this.send(`${this.token}/write`, unit, op, sizes, (error) => {
+        if (error === undefined) resolve();
+        else {
+          const name = (error as { name?: unknown } | null)?.name;
+          const reason = name === 'UnitDemotedError' ? `unit ${unit} is demoted (it stopped answering); try again after the demotion period` : statusForError(error);
+          reject(new Error(`write ${what} failed: ${reason}`));
+        }
+      }),
+    );
+  }
+
+  async write(address: ModbusRtuAddress, value: Value): Promise<void> {
+    this.checkWritable();
+    const text = formatModbusRtuAddress(address);
+    const unit = address.unit ?? this.settings.unitId;
+    if (address.table === 'di' || address.table === 'ir') {
+      throw new Error(`${text}: ${address.table === 'di' ? 'discrete inputs' : 'input registers'} are read-only in Modbus; write a coil or holding register`);
+    }
+    if (value === null) throw new Error(`${text}: cannot write an empty value`);
+    if (address.table === 'coil') {
+      const state = value === true || value === 1 ? true : value === false || value === 0 ? false : undefined;
+      if (state === undefined) throw new Error(`${text}: a coil takes true or false, got ${JSON.stringify(value)}`);
+      return this.runWrite(text, unit, writeFrameSizes(5, 1), (c, u, done) => c.writeFC5(u, address.offset, state, done));
+    }
+    if (address.bit !== undefined) {
+      throw new Error(`${text}: writing one bit of a register is not supported (it would overwrite the other 15 bits); write the whole register`);
+    }
+    let words: Uint16Array;
+    try {
+      words = encodeRegisters(value, { kind: 'registers', type: address.type, order: address.order, length: address.length });
+    } catch (error) {
+      throw new Error(`${text}: ${(error as Error).message}`);
+    }
+    if (words.length === 1) return this.runWrite(text, unit, writeFrameSizes(6, 1), (c, u, done) => c.writeFC6(u, address.offset, words[0] as number, done));
+    return this.runWrite(text, unit, writeFrameSizes(16, words.length), (c, u, done) => c.writeFC16(u, address.offset, Array.from(words), done));
+  }
+
+  async writeCoils(offset: number, states: readonly boolean[]): Promise<void> {
+    this.checkWritable();
+    if (states.length < 1 || states.length > 1968 || offset + states.length > 65536) throw new RangeError('FC15 writes 1..1968 coils within 0..65535');
+    return this.runWrite(`coil:${offset}..${offset + states.length - 1}`, this.settings.unitId, writeFrameSizes(15, states.length), (c, u, done) => c.writeFC15(u, offset, [...states], done));
+  }
+
+  async writeRegisterWords(offset: number, words: ArrayLike<number>): Promise<void> {
+    this.checkWritable();
+    if (words.length < 1 || words.length > 123 || offset + words.length > 65536) throw new RangeError('FC16 writes 1..123 registers within 0..65535');
+    return this.runWrite(`hr:${offset}..${offset + words.length - 1}`, this.settings.unitId, writeFrameSizes(16, words.length), (c, u, done) => c.writeFC16(u, offset, Array.from(words), done));
+  }
+
+  async disconnect(): Promise<void> {
+    this.stopAcquisition();
+    this.bus?.cancel(`${this.token}/`, StatusText.noConnection);
+    this.removeLostListener?.();
+    this.removeLostListener = undefined;
+    const lease = this.lease;
+    this.lease = undefined;
+    await lease?.release();
+  }
+
+  stats(): DriverStats {
+    return { requests: this.requests, failures: this.failures };
+  }
+
+  busStats(): BusStats | undefined {
+    return this.bus?.stats();
+  }
+}
+
+/** The common definition, with `create` typed to the RTU driver's wider interface. */
+export type ModbusRtuDriverDefinition = Omit<DriverDefinition<ModbusRtuSettings, ModbusRtuAddress>, 'create'> & {
+  create(settings: ModbusRtuSettings, context: BusDriverContext): ModbusRtuDriver;
+};
+
+export const modbusRtuDriver: ModbusRtuDriverDefinition = {
+  id: 'modbus-rtu',
+  title: 'Modbus RTU (serial bus, RTU over TCP, TCP-to-RTU gateway)',
+  settingsSchema: modbusRtuSettingsSchema,
+  addressSyntax: modbusRtuAddressSyntax,
+  parseAddress: parseModbusRtuAddress,
+  formatAddress: formatModbusRtuAddress,
+  decodeSpec: modbusDecodeSpec,
+  endpoint: modbusRtuEndpoint,
+  endpointSchemes: ['modbus-rtu:'],
+  settingsFromEndpoint(url: string) {
+    const result = parseModbusRtuEndpoint(url);
+    if (typeof result === 'string') throw new Error(result);
+    return result;
+  },
+  create: (settings, context) => new ModbusRtuDriverImpl(modbusRtuSettingsSchema.parse(settings), context),
+};

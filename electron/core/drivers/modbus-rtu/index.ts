@@ -1,0 +1,13 @@
+export { modbusRtuDriver } from './driver.js';
+export type { ModbusRtuDriver, ModbusRtuDriverDefinition, BusDriverContext } from './driver.js';
+export { ModbusBus, busKey, DEMOTED_STATUS } from './bus.js';
+export type { BusStats, UnitStats, BusSettings } from './bus.js';
+export { parseModbusRtuAddress, formatModbusRtuAddress, modbusRtuAddressSyntax } from './address.js';
+export type { ModbusRtuAddress } from './address.js';
+export { parseModbusRtuEndpoint, modbusRtuEndpoint } from './endpoint.js';
+export { modbusRtuSettingsSchema, transports, parities } from './settings.js';
+export type { ModbusRtuSettings, ModbusRtuSettingsInput, ModbusRtuTransport, Parity } from './settings.js';
+export { bitsPerCharacter, characterTimeMs, silentIntervalMs, transactionTimeMs, ceilingRequestsPerSecond, readFrameSizes, writeFrameSizes } from './timing.js';
+export { createSharedBusRegistry } from '../common/modbus/bus-registry.js';
+export type { SharedBusRegistry } from '../common/modbus/bus-registry.js';
+export { WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';

@@ -1,0 +1,10 @@
+export { opcuaDriver, opcuaEndpoint, settingsFromOpcuaEndpoint, WRITES_DISABLED_MESSAGE } from './driver.js';
+export type { OpcuaDriver, OpcuaDriverDefinition } from './driver.js';
+export { parseOpcuaAddress, formatOpcuaAddress, parseNodeRef, formatNodeRef, opcuaAddressSyntax } from './address.js';
+export type { OpcuaAddress, OpcuaNodeRef, IdentifierType } from './address.js';
+export { opcuaSettingsSchema, securityModes, securityPolicies, deprecatedPolicies } from './settings.js';
+export type { OpcuaSettings, OpcuaSettingsInput, OpcuaUserToken, SecurityModeName, SecurityPolicyName } from './settings.js';
+export { opcuaTrustStore, regenerateApplicationCertificate, applicationCertificate, applicationUri, pkiDir, TRUST_STORE_ID } from './pki.js';
+export { discoverEndpoints } from './discover.js';
+export { convertVariant, qualityOf, statusName, fromDataValue } from './values.js';
+export type { OperationLimits } from './connection.js';
