@@ -62,7 +62,11 @@ spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--out
 if (existsSync(report)) {
   const json = JSON.parse(readFileSync(report, 'utf8'));
   passed += json.numPassedTests ?? 0;
-  failed += (json.numFailedTests ?? 0) + (json.numFailedTestSuites ?? 0);
+  failed += json.numFailedTests ?? 0;
+  // A file that failed without a failing test (it did not load, or a hook threw) counts once.
+  const brokenFiles = (json.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'));
+  failed += brokenFiles.length;
+  if (failed === 0 && json.success === false) failed++;
   if ((json.numTotalTests ?? 0) === 0) failed++;
 } else {
   failed++;

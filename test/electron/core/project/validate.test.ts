@@ -51,7 +51,7 @@ describe('project validation', () => {
     expect(addresses[0]).toMatch(/^devices\[0\]\.tags\[1\]\.address: /);
     const driver = modbusProject(502, [{ id: 'a', address: 'hr:0' }]) as { devices: Array<{ driver: string }> };
     driver.devices[0]!.driver = 'profibus';
-    expect(issues(driver)).toEqual(['devices[0].driver: unknown driver "profibus"; available: modbus-tcp']);
+    expect(issues(driver)).toEqual(['devices[0].driver: unknown driver "profibus"; available: modbus-tcp, modbus-rtu, opcua, bacnet, mqtt']);
   });
 
   it('refuses a document of another schema version', () => {
