@@ -118,8 +118,12 @@ export class Runtime {
     return this.compiled.project;
   }
 
+  /** In project order, whatever order devices were (re)started in. */
   deviceStatuses(): DeviceStatus[] {
-    return [...this.devices.values()].map((d) => d.supervisor.status());
+    return this.compiled.project.devices.flatMap((d) => {
+      const running = this.devices.get(d.id);
+      return running === undefined ? [] : [running.supervisor.status()];
+    });
   }
 
   /** Validates and applies a whole project document; with any issue nothing changes. */

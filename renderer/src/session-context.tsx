@@ -22,3 +22,12 @@ export function useSessionStore<K extends StoreKey, T>(key: K, selector: (state:
   const store = useSession()[key] as unknown as Parameters<typeof useStore>[0];
   return useStore(store, selector as (state: unknown) => T);
 }
+
+type EditorStoreKey = 'navigation' | 'drivers' | 'project' | 'certificates' | 'operations' | 'browse';
+type EditorStateOf<K extends EditorStoreKey> = ReturnType<Session['editor'][K]['getState']>;
+
+/** Subscribes a component to one slice of one editor store (screens, drivers, browse, operations…). */
+export function useEditorStore<K extends EditorStoreKey, T>(key: K, selector: (state: EditorStateOf<K>) => T): T {
+  const store = useSession().editor[key] as unknown as Parameters<typeof useStore>[0];
+  return useStore(store, selector as (state: unknown) => T);
+}

@@ -10,6 +10,10 @@ const advice: Record<ErrorCode, string> = {
   'unknown-request': 'The host does not know this request: the UI and the host are different versions. Reload the page or update SensorVault.',
   'not-found': 'The item is no longer in the running project. Reload the page to refresh the lists.',
   'project-invalid': 'The project file has errors. Fix the fields named above in the project file, then restart the host.',
+  unsupported: 'This driver cannot do that. Use the other way the screen offers (for example, type point addresses instead of browsing).',
+  'writes-disabled': 'Writes are disabled for this device. Enable them in its settings (writes: enabled).',
+  'untrusted-certificate':
+    'The server presented a certificate SensorVault does not trust yet. Open Certificates, compare the thumbprint with the one on the server, then trust it.',
   internal: 'The host hit an internal error. Check its log (stderr of the host process) and report the message above.',
 };
 

@@ -1,6 +1,7 @@
 import type { ConnectionState, DeviceStatus } from '../../../shared/api/types.js';
 import { formatCount, formatDuration } from '../format/format.js';
 import { useSessionStore } from '../session-context.js';
+import { CertificateLink } from './DevicesView.js';
 import { ErrorNotice } from './ErrorNotice.js';
 
 const stateLabel: Record<ConnectionState, string> = {
@@ -56,7 +57,7 @@ function DeviceRow({ device }: { device: DeviceStatus }) {
       )}
       {device.lastError !== undefined && device.lastError !== '' && (
         <div className="device-error" data-testid="device-error">
-          {device.lastError}
+          {device.lastError} <CertificateLink error={device.lastError} />
         </div>
       )}
     </li>
@@ -81,7 +82,7 @@ export function DeviceList() {
             <strong>No devices in this project.</strong>
           </p>
           <p>
-            Add a device (driver, endpoint, poll groups and tags) to the project JSON file, then restart the host with{' '}
+            Add one on the <strong>Devices &amp; tags</strong> screen (tab above), or write it into the project JSON file and restart the host with{' '}
             <code className="command">sensorvault gateway --project &lt;file&gt;</code>
           </p>
           <p>

@@ -1,10 +1,11 @@
-import { memo, useDeferredValue, useMemo, useRef } from 'react';
+import { memo, useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { TagInfo } from '../../../shared/api/types.js';
 import type { Reading } from '../../../shared/reading.js';
 import { formatCount, formatDuration, formatLocalTime, formatUtcOffset, formatValue } from '../format/format.js';
 import { useSession, useSessionStore } from '../session-context.js';
 import { ErrorNotice } from './ErrorNotice.js';
+import { WriteDialog } from './WriteDialog.js';
 
 const ROW_HEIGHT = 34;
 
@@ -44,10 +45,11 @@ interface LiveRowProps {
   deviceName: string;
   start: number;
   odd: boolean;
+  onWrite(tag: TagInfo): void;
 }
 
 /** One row, subscribed to its own tag's reading only: a batch re-renders only the rows it touches. */
-const LiveRow = memo(function LiveRow({ tag, deviceName, start, odd }: LiveRowProps) {
+const LiveRow = memo(function LiveRow({ tag, deviceName, start, odd, onWrite }: LiveRowProps) {
   const session = useSession();
   const reading = useSessionStore('live', (s) => s.readings.get(tag.tagId));
   const selected = useSessionStore('selection', (s) => s.selected.includes(tag.tagId));
@@ -96,6 +98,20 @@ const LiveRow = memo(function LiveRow({ tag, deviceName, start, odd }: LiveRowPr
       ) : (
         <AgeCell ts={reading.ts} intervalMs={tag.intervalMs} />
       )}
+      <div className="cell cell-write" role="cell">
+        <button
+          type="button"
+          className="write-button"
+          data-testid="write-tag"
+          aria-label={`Write a value to ${tag.name}`}
+          onClick={(event) => {
+            event.stopPropagation();
+            onWrite(tag);
+          }}
+        >
+          Write…
+        </button>
+      </div>
     </div>
   );
 });
@@ -119,6 +135,8 @@ export function LiveTable() {
   const namesKey = useSessionStore('devices', (s) => s.devices.map((d) => `${d.deviceId}\t${d.name}`).join('\n'));
   const deferredFilter = useDeferredValue(filter);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const [writing, setWriting] = useState<TagInfo>();
+  const onWrite = useCallback((tag: TagInfo) => setWriting(tag), []);
 
   const rows = useMemo<Row[]>(() => {
     const names = new Map(namesKey.split('\n').map((line) => line.split('\t') as [string, string]));
@@ -203,18 +221,21 @@ export function LiveTable() {
           <div className="cell cell-age" role="columnheader" title="Time since the reading's timestamp">
             Age
           </div>
+          <div className="cell cell-write" role="columnheader" title="Write a value to the device (only when its settings allow writes)">
+            Write
+          </div>
         </div>
         <div className="live-scroll" ref={scrollRef} data-testid="live-scroll">
           <div className="live-canvas" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
               const row = visibleRows[item.index];
               if (row === undefined) return null;
-              return <LiveRow key={row.tag.tagId} tag={row.tag} deviceName={row.deviceName} start={item.start} odd={item.index % 2 === 1} />;
+              return <LiveRow key={row.tag.tagId} tag={row.tag} deviceName={row.deviceName} start={item.start} odd={item.index % 2 === 1} onWrite={onWrite} />;
             })}
           </div>
           {loaded && tags.length === 0 && (
             <div className="empty-state">
-              No tags configured. Add tags to a device in the project file, then restart the host (<code>sensorvault gateway --project &lt;file&gt;</code>).
+              No tags configured. Add tags on the Devices &amp; tags screen (tab above), or in the project file and restart the host (<code>sensorvault gateway --project &lt;file&gt;</code>).
             </div>
           )}
           {loaded && tags.length > 0 && visibleRows.length === 0 && <div className="empty-state">No tag matches “{deferredFilter}”. Clear the filter to see all tags.</div>}
@@ -222,6 +243,7 @@ export function LiveTable() {
         </div>
       </div>
       <div className="panel-footnote">Tick a row (or click it) to add the tag to the trend. Hover a time for its UTC value.</div>
+      {writing !== undefined && <WriteDialog tag={writing} onClose={() => setWriting(undefined)} />}
     </section>
   );
 }

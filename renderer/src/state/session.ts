@@ -3,6 +3,7 @@ import type { SensorVaultApi } from '../../../shared/api/contract.js';
 import type { HistoryPoint } from '../../../shared/api/types.js';
 import type { Quality, Reading, Value } from '../../../shared/reading.js';
 import type { HostConnection } from '../api/connect.js';
+import { createEditor, type Editor } from './editor.js';
 import {
   type CatalogState,
   type ClockState,
@@ -32,6 +33,8 @@ export interface Session {
   selection: StoreApi<SelectionState>;
   trend: StoreApi<TrendState>;
   clock: StoreApi<ClockState>;
+  /** Project edits, browsing, long operations, certificates, and which screen is shown. */
+  editor: Editor;
   start(): void;
   stop(): void;
   /** Re-fetches every snapshot (devices, tags, live values, trend history). */
@@ -77,6 +80,12 @@ export function createSession(connection: HostConnection, options: SessionOption
   const selection = createSelectionStore();
   const trend = createTrendStore();
   const clock = createClockStore(now());
+  const editor = createEditor(api, {
+    afterApply: () => {
+      void loadDevices();
+      void loadTags();
+    },
+  });
 
   const disposers: (() => void)[] = [];
   let pendingLive = new Map<string, Reading>();
@@ -269,12 +278,14 @@ export function createSession(connection: HostConnection, options: SessionOption
     selection,
     trend,
     clock,
+    editor,
     start() {
       if (running) return;
       running = true;
       // Subscribe before fetching snapshots so nothing falls between the two.
       disposers.push(api.onLiveReadings(onLiveReadings));
       disposers.push(api.onDeviceStatus((status) => devices.getState().upsert(status)));
+      disposers.push(api.onOperationProgress((operation) => editor.onProgress(operation)));
       disposers.push(connection.link.onChange((link) => system.setState({ link })));
       disposers.push(connection.link.onReconnect(reloadAll));
       disposers.push(selection.subscribe((state, previous) => {
@@ -302,6 +313,7 @@ export function createSession(connection: HostConnection, options: SessionOption
       if (flushTimer !== undefined) clearTimeout(flushTimer);
       flushTimer = undefined;
       for (const dispose of disposers.splice(0)) dispose();
+      editor.stop();
       connection.stop();
     },
     reload: reloadAll,
