@@ -47,9 +47,9 @@ export interface LongRunning {
 }
 
 /** Starts a long-running command and resolves with its first stdout line (the URL). */
-export function startCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<LongRunning> {
+export function startCli(args: string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<LongRunning> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliBin, ...args], { cwd: options.cwd ?? root, env: process.env });
+    const child = spawn(process.execPath, [cliBin, ...args], { cwd: options.cwd ?? root, env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
     let exited = false;
