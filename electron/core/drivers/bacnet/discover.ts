@@ -47,6 +47,7 @@ export async function discoverBacnet(
   options: LongOperationOptions & { onFound?(device: DiscoveredDevice): void },
 ): Promise<DiscoveredDevice[]> {
   const { signal, onProgress, onFound } = options;
+  raw = fromDeviceSettings(raw);
   const settings = raw as DiscoverSettings;
   const lowLimit = intOption(raw, 'lowLimit', 0, 4_194_303);
   const highLimit = intOption(raw, 'highLimit', 0, 4_194_303);
@@ -182,4 +183,21 @@ function toDiscovered(
     settings,
     attributes,
   };
+}
+
+/**
+ * The UI's "Discover" button passes the device settings form as it stands (host, port,
+ * bindAddress, bindPort): read them as a directed Who-Is from that bind address.
+ */
+function fromDeviceSettings(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  if (out.target === undefined && typeof raw.host === 'string' && raw.host !== '') {
+    out.target = `${raw.host}:${typeof raw.port === 'number' ? raw.port : 47808}`;
+  }
+  if (out.bind === undefined && typeof raw.bindAddress === 'string') {
+    out.bind = `${raw.bindAddress}:${typeof raw.bindPort === 'number' ? raw.bindPort : 47809}`;
+  }
+  if (typeof out.bbmd === 'object') delete out.bbmd;
+  for (const key of ['host', 'port', 'bindAddress', 'bindPort', 'deviceInstance', 'network', 'mac', 'retries', 'maxApdu', 'segmentation', 'cov', 'covLifetimeS', 'covConfirmed', 'writes', 'writePriority']) delete out[key];
+  return out;
 }
