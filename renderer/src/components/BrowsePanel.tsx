@@ -314,6 +314,10 @@ export function BrowsePanel({ deviceId, driverId }: { deviceId: string; driverId
         <button type="button" className="button" data-testid="open-add-by-address" onClick={() => setAddressOpen(true)}>
           Add by address…
         </button>
+        {/* Some address spaces grow while you look (MQTT: topics seen so far). */}
+        <button type="button" className="button" data-testid="browse-reload" title="Read the top level again" onClick={() => editor.loadChildren(ROOT, true)}>
+          Reload
+        </button>
       </div>
       {recursive?.error !== undefined && <ErrorNotice what="Could not start the recursive browse" error={recursive.error} />}
       {recursive?.operationId !== undefined && (
@@ -360,7 +364,7 @@ export function BrowsePanel({ deviceId, driverId }: { deviceId: string; driverId
                 </div>
               );
             }}
-            empty={<div className="empty-state">{needle !== '' ? `No loaded node matches “${filter}”. Expand more folders, or clear the search.` : 'The device reports an empty address space.'}</div>}
+            empty={<div className="empty-state">{needle !== '' ? `No loaded node matches “${filter}”. Expand more folders, or clear the search.` : 'Nothing to show yet. An MQTT broker’s tree fills with the topics seen since connecting: press Reload in a moment.'}</div>}
           />
         </div>
         <Details node={focused} onRecursive={(ref) => void startRecursive(ref)} recursiveBusy={operation?.state === 'running'} />
