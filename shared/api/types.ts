@@ -25,6 +25,8 @@ export const DeviceStatusSchema = z
     /** Requests sent and failed since the host started (poll-based drivers). */
     requests: z.number().int(),
     failures: z.number().int(),
+    /** Driver-specific figures, already in words with units (e.g. "Bus utilization": "42 % of 19,200 baud"). */
+    details: z.array(z.object({ label: z.string(), value: z.string() }).strict()).optional(),
   })
   .strict();
 export type DeviceStatus = z.infer<typeof DeviceStatusSchema>;

@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PtyPair, startPtyPair } from '../support/serial.js';
 import { type SerialRtuSlave, startRtuSlave } from '../support/rtu-slave.js';
-import { type LongRunning, assertBuilt, startCli } from '../support/cli.js';
+import { type LongRunning, assertBuilt, root, startCli } from '../support/cli.js';
 import { tempDir } from '../support/project.js';
 
 // Issue 5's RTU "done": set up an RS-485 bus with several slaves in the UI. A real socat
@@ -77,6 +78,11 @@ describe('Modbus RTU bus in the UI', () => {
     const dead = page.locator('[data-testid="live-row"][data-tag-id="p4"]');
     await expect.poll(() => dead.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/bad/i);
     await expect.poll(() => dead.innerText(), { timeout: 30_000 }).toMatch(/demoted|no response/i);
+    // The bus figures: achieved against the line's ceiling, and the demoted unit.
+    const details = page.locator('[data-testid="device-row"][data-device-id="bus1"]').getByTestId('device-details');
+    await expect.poll(() => details.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/Bus utilization\s*\d+ % \([\d.]+ of [\d.]+ req\/s possible at 9,600 baud\)/);
+    await expect.poll(() => details.innerText(), { timeout: 30_000 }).toMatch(/unit 4 (demoted|probing)/);
+    await page.screenshot({ path: path.join(root, 'test-results', 'rtu-bus.png') });
     // The dead slave does not stall the others: their values keep arriving.
     slave.banks(2).holdingRegisters[0] = 222;
     await expect.poll(() => page.locator('[data-testid="live-row"][data-tag-id="p2"]').getByTestId('live-value').innerText(), { timeout: 30_000 }).toBe('222');

@@ -3,11 +3,14 @@ import type { Certificate } from '../../../shared/api/types.js';
 import { resolveDataDir } from '../../core/data-dir.js';
 import type { DriverRegistry } from '../../core/drivers/registry.js';
 import type { TrustStore } from '../../core/drivers/types.js';
+import { applicationCertificate, regenerateApplicationCertificate } from '../../core/drivers/opcua/index.js';
 import { CommandError, UsageError } from '../args.js';
 
 export const certsHelp = `Usage: sensorvault certs list [--json]
        sensorvault certs trust <thumbprint>
        sensorvault certs reject <thumbprint>
+       sensorvault certs own [--json]         SensorVault's own OPC UA application certificate
+       sensorvault certs regenerate           a new own certificate (same ApplicationUri)
 
 Manages the trust store of server certificates (OPC UA). A server certificate is never
 accepted silently: the first connection to a new server is refused and its certificate
@@ -31,6 +34,15 @@ export async function certsCommand(argv: string[], registry: DriverRegistry, out
   const print = (c: Certificate) =>
     out(values.json === true ? JSON.stringify(c) : `${c.status.padEnd(8)} ${c.thumbprint}  ${c.subject}  valid ${c.validFrom} .. ${c.validTo}  (${c.store})`);
   switch (action) {
+    case 'own':
+    case 'regenerate': {
+      if (thumbprint !== undefined) throw new UsageError(`certs ${action} takes no thumbprint`);
+      const identity = action === 'own' ? await applicationCertificate(dataDir) : await regenerateApplicationCertificate(dataDir);
+      const summary = { thumbprint: identity.thumbprint, applicationUri: identity.applicationUri, certificateFile: identity.certificateFile };
+      out(values.json === true ? JSON.stringify(summary) : `${action === 'regenerate' ? 'new ' : ''}own certificate ${summary.thumbprint}  ${summary.applicationUri}  ${summary.certificateFile}`);
+      if (action === 'regenerate') process.stderr.write('sensorvault: servers that trusted the old certificate must now trust this one\n');
+      return 0;
+    }
     case 'list': {
       if (thumbprint !== undefined) throw new UsageError('certs list takes no thumbprint');
       for (const store of stores) for (const c of await store.list()) print(c);
@@ -50,6 +62,6 @@ export async function certsCommand(argv: string[], registry: DriverRegistry, out
       throw new CommandError(`no certificate with thumbprint ${thumbprint}; connect to the server once so its certificate is recorded, then see sensorvault certs list`);
     }
     default:
-      throw new UsageError(action === undefined ? 'certs needs list, trust or reject' : `unknown certs action "${action}"; use list, trust or reject`);
+      throw new UsageError(action === undefined ? 'certs needs list, trust, reject, own or regenerate' : `unknown certs action "${action}"; use list, trust, reject, own or regenerate`);
   }
 }

@@ -90,6 +90,8 @@ export interface DriverContext {
 export interface DriverStats {
   requests: number;
   failures: number;
+  /** Driver-specific figures for the device list, in words with units (e.g. bus utilization). */
+  details?: Array<{ label: string; value: string }>;
 }
 
 export interface Driver<A> {

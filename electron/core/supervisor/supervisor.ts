@@ -136,6 +136,7 @@ export class DeviceSupervisor {
       tagCount: this.device.tagCount,
       requests: stats.requests,
       failures: stats.failures,
+      ...(stats.details === undefined ? {} : { details: stats.details }),
     };
   }
 

@@ -49,6 +49,16 @@ function DeviceRow({ device }: { device: DeviceStatus }) {
           <SinceLabel state={device.state} since={device.since} />
         </span>
       </div>
+      {device.details !== undefined && device.details.length > 0 && (
+        <dl className="device-details" data-testid="device-details">
+          {device.details.map((d) => (
+            <div key={d.label}>
+              <dt>{d.label}</dt>
+              <dd>{d.value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
       {device.state === 'backing-off' && (
         <div className="device-retry">
           {device.retryAt !== undefined ? <RetryCountdown retryAt={device.retryAt} /> : 'waiting to retry'}

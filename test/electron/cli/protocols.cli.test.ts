@@ -72,6 +72,16 @@ describe('sensorvault with OPC UA', () => {
     expect(unknown.stderr).toMatch(/no certificate with thumbprint/);
   });
 
+  it('shows and regenerates its own application certificate, keeping the ApplicationUri', async () => {
+    const own = jsonLines((await runCli(['certs', 'own', '--json'], { env })).stdout)[0]!;
+    expect(own.thumbprint).toMatch(/^[0-9a-f:]{20,}$/i);
+    const fresh = await runCli(['certs', 'regenerate', '--json'], { env });
+    expect(fresh.code).toBe(0);
+    const renewed = jsonLines(fresh.stdout)[0]!;
+    expect(renewed.thumbprint).not.toBe(own.thumbprint);
+    expect(renewed.applicationUri).toBe(own.applicationUri);
+  });
+
   it('discover opcua lists the endpoint offers', async () => {
     const result = await runCli(['discover', 'opcua', '--endpoint', opcua.endpointUrl, '--json'], { env });
     expect(result.code).toBe(0);

@@ -334,7 +334,10 @@ class ModbusRtuDriverImpl implements ModbusRtuDriver {
   }
 
   stats(): DriverStats {
-    return { requests: this.requests, failures: this.failures };
+    const bus = this.bus?.stats();
+    const stats: DriverStats = { requests: this.requests, failures: this.failures };
+    if (bus !== undefined) stats.details = busDetails(bus, Date.now());
+    return stats;
   }
 
   busStats(): BusStats | undefined {
@@ -364,3 +367,25 @@ export const modbusRtuDriver: ModbusRtuDriverDefinition = {
   },
   create: (settings, context) => new ModbusRtuDriverImpl(modbusRtuSettingsSchema.parse(settings), context),
 };
+
+/** The bus figures an engineer needs, in words: achieved vs the line's ceiling, faults, unit states. */
+export function busDetails(bus: BusStats, now: number): Array<{ label: string; value: string }> {
+  const line = bus.transport === 'serial' ? `${bus.baud.toLocaleString('en-US')} baud` : bus.transport;
+  const demoted = bus.units.filter((u) => u.state !== 'ok');
+  return [
+    {
+      label: 'Bus utilization',
+      value: `${Math.round(bus.utilization * 100)} % (${bus.requestsPerSecond.toFixed(1)} of ${bus.ceilingRequestsPerSecond.toFixed(1)} req/s possible at ${line})`,
+    },
+    { label: 'Bus faults', value: `${bus.timeouts} timeouts, ${bus.crcErrors} CRC errors, ${bus.queued} queued` },
+    {
+      label: 'Units',
+      value:
+        demoted.length === 0
+          ? `${bus.units.length} ok`
+          : `${bus.units.length - demoted.length} ok; ${demoted
+              .map((u) => `unit ${u.unit} ${u.state}${u.demotedUntil === undefined ? '' : ` (retry in ${Math.max(0, Math.round((u.demotedUntil - now) / 1000))} s)`}`)
+              .join(', ')}`,
+    },
+  ];
+}
