@@ -66,7 +66,9 @@ describe('Modbus RTU bus in the UI', () => {
       await page.getByTestId('address-field-address').fill(address);
       await page.getByTestId('address-field-unit').fill('rpm');
       await page.getByTestId('add-tag-by-address').click();
-      await expect.poll(() => JSON.parse(readFileSync(projectFile, 'utf8')).devices[0]?.tags?.some((t: { id: string }) => t.id === id) ?? false, { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => JSON.parse(readFileSync(projectFile, 'utf8')).devices[0]?.tags?.some((t: { id: string }) => t.id === id) ?? false, { timeout: 20_000 }).toBe(true);
+      // The form clears once the UI has the host's answer; type the next tag after that.
+      await expect.poll(() => page.getByTestId('address-field-id').inputValue(), { timeout: 20_000 }).toBe('');
     }
 
     await page.getByTestId('tab-live').click();

@@ -60,7 +60,15 @@ export function AddByAddress({ deviceId, driverId }: { deviceId: string; driverI
       setOther(unmatched);
     } else {
       setAdded(`Tag "${draft.name}" (${id}) added. ${savedNotice(outcome.savedTo)} Type the next one, or see it in the tag list below.`);
-      setDraft((d) => ({ ...d, id: '', name: '', address: '', description: '' }));
+      // Clear only what was submitted: anything typed while the host answered stays.
+      const sent = draft;
+      setDraft((d) => ({
+        ...d,
+        id: d.id === sent.id ? '' : d.id,
+        name: d.name === sent.name ? '' : d.name,
+        address: d.address === sent.address ? '' : d.address,
+        description: d.description === sent.description ? '' : d.description,
+      }));
       setIdTouched(false);
     }
   }
