@@ -5,10 +5,10 @@ import { encodeRegisters } from '../../normalizer/registers.js';
 import { WritesDisabledError } from '../common/errors.js';
 import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
 import { privateLease, type BusLease, type SharedBusRegistry } from '../common/modbus/bus-registry.js';
-import { AdaptivePlan, isBitTable, splitBlock, type PlanPoint, type ReadBlock } from '../common/modbus/plan.js';
+import { type AdaptivePlan, isBitTable, planForPoints, planLimits, splitBlock, type PlanPoint, type ReadBlock } from '../common/modbus/plan.js';
 import { exceptionCode, modbusDecodeSpec, SPLITTABLE_EXCEPTIONS, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
 import type { AcquisitionPoint, Driver, DriverContext, DriverDefinition, DriverStats, RawSample } from '../types.js';
-import { addressCount, formatModbusRtuAddress, modbusRtuAddressSyntax, parseModbusRtuAddress, type ModbusRtuAddress } from './address.js';
+import { formatModbusRtuAddress, modbusRtuAddressSyntax, parseModbusRtuAddress, type ModbusRtuAddress } from './address.js';
 import { busKey, DEMOTED_STATUS, ModbusBus, type BusOp, type BusSettings, type BusStats } from './bus.js';
 import { modbusRtuEndpoint, parseModbusRtuEndpoint } from './endpoint.js';
 import { modbusRtuSettingsSchema, type ModbusRtuSettings } from './settings.js';
@@ -111,12 +111,7 @@ class ModbusRtuDriverImpl implements ModbusRtuDriver {
 
   startAcquisition(points: ReadonlyArray<AcquisitionPoint<ModbusRtuAddress>>): void {
     this.stopAcquisition();
-    const limits = {
-      maxRegisterGap: this.settings.maxRegisterGap,
-      maxBitGap: this.settings.maxBitGap,
-      maxRegistersPerRequest: this.settings.maxRegistersPerRequest,
-      maxBitsPerRequest: this.settings.maxBitsPerRequest,
-    };
+    const limits = planLimits(this.settings);
     // A poll group's points of one unit are one plan; units of a group cycle independently,
     // so a dead unit's timeouts do not hold back the cycles of the live ones.
     const byGroupUnit = new Map<string, AcquisitionPoint<ModbusRtuAddress>[]>();
@@ -134,10 +129,7 @@ class ModbusRtuDriverImpl implements ModbusRtuDriver {
         id,
         unit: first.address.unit ?? this.settings.unitId,
         intervalMs: first.intervalMs,
-        plan: new AdaptivePlan(
-          list.map((p) => ({ id: p.index, table: p.address.table, offset: p.address.offset, count: addressCount(p.address) })),
-          limits,
-        ),
+        plan: planForPoints(list, limits),
       };
     });
     const scheduler = createPollScheduler(

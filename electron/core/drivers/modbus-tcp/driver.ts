@@ -5,8 +5,8 @@ import { encodeRegisters } from '../../normalizer/registers.js';
 import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
 import { WritesDisabledError } from '../common/errors.js';
 import type { AcquisitionPoint, Driver, DriverContext, DriverDefinition, DriverStats, RawSample } from '../types.js';
-import { addressCount, formatModbusAddress, modbusAddressSyntax, parseModbusAddress, type ModbusAddress } from './address.js';
-import { AdaptivePlan, isBitTable, splitBlock, type PlanPoint, type ReadBlock } from './plan.js';
+import { formatModbusAddress, modbusAddressSyntax, parseModbusAddress, type ModbusAddress } from './address.js';
+import { type AdaptivePlan, isBitTable, planForPoints, planLimits, splitBlock, type PlanPoint, type ReadBlock } from './plan.js';
 import { modbusTcpSettingsSchema, type ModbusTcpSettings } from './settings.js';
 import { exceptionCode, modbusDecodeSpec, SPLITTABLE_EXCEPTIONS, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
 
@@ -210,12 +210,7 @@ class ModbusTcpDriverImpl implements ModbusTcpDriver {
 
   startAcquisition(points: ReadonlyArray<AcquisitionPoint<ModbusAddress>>): void {
     this.stopAcquisition();
-    const limits = {
-      maxRegisterGap: this.settings.maxRegisterGap,
-      maxBitGap: this.settings.maxBitGap,
-      maxRegistersPerRequest: this.settings.maxRegistersPerRequest,
-      maxBitsPerRequest: this.settings.maxBitsPerRequest,
-    };
+    const limits = planLimits(this.settings);
     const byGroup = new Map<string, AcquisitionPoint<ModbusAddress>[]>();
     for (const point of points) {
       const list = byGroup.get(point.pollGroupId) ?? [];
@@ -225,10 +220,7 @@ class ModbusTcpDriverImpl implements ModbusTcpDriver {
     const groups: GroupPlan[] = [...byGroup].map(([id, list]) => ({
       id,
       intervalMs: (list[0] as AcquisitionPoint<ModbusAddress>).intervalMs,
-      plan: new AdaptivePlan(
-        list.map((p) => ({ id: p.index, table: p.address.table, offset: p.address.offset, count: addressCount(p.address) })),
-        limits,
-      ),
+      plan: planForPoints(list, limits),
     }));
     const scheduler = createPollScheduler(
       groups.map((group) => ({ id: group.id, intervalMs: group.intervalMs, run: (signal: AbortSignal) => this.pollCycle(group, signal) })),

@@ -1,4 +1,4 @@
-import type { ModbusTable } from './address.js';
+import { addressCount, type ModbusAddress, type ModbusTable } from './address.js';
 
 /**
  * Request coalescing. Points of one poll group are merged per table into read blocks:
@@ -129,4 +129,22 @@ export class AdaptivePlan {
   replan(): void {
     this.current = planBlocks(this.sorted, this.limits, this.cutBefore);
   }
+}
+
+/** The coalescing limits out of a Modbus device's settings (TCP and RTU share them). */
+export function planLimits(settings: PlanLimits): PlanLimits {
+  return {
+    maxRegisterGap: settings.maxRegisterGap,
+    maxBitGap: settings.maxBitGap,
+    maxRegistersPerRequest: settings.maxRegistersPerRequest,
+    maxBitsPerRequest: settings.maxBitsPerRequest,
+  };
+}
+
+/** An adaptive plan for the acquisition points of one poll group (and unit). */
+export function planForPoints(points: ReadonlyArray<{ index: number; address: ModbusAddress }>, limits: PlanLimits): AdaptivePlan {
+  return new AdaptivePlan(
+    points.map((p) => ({ id: p.index, table: p.address.table, offset: p.address.offset, count: addressCount(p.address) })),
+    limits,
+  );
 }
