@@ -67,6 +67,19 @@ export const DriverInfoSchema = z
     settingsSchema: z.record(z.string(), z.unknown()),
     /** One-line summary of the point syntax, e.g. `hr:<n>[:<type>[:<order>]]`. */
     addressSyntax: z.string(),
+    /** What the driver can do beyond polling tags; the UI offers only these actions. */
+    capabilities: z
+      .object({
+        /** Devices have an address space to browse (OPC UA nodes, BACnet objects, MQTT topics). */
+        browse: z.boolean(),
+        /** Devices can be found on the network (BACnet Who-Is, OPC UA GetEndpoints). */
+        discover: z.boolean(),
+        /** The driver keeps a server-certificate trust store (OPC UA). */
+        certificates: z.boolean(),
+        /** The driver can write values when a device enables writes. */
+        write: z.boolean(),
+      })
+      .strict(),
   })
   .strict();
 export type DriverInfo = z.infer<typeof DriverInfoSchema>;

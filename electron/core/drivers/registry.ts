@@ -36,6 +36,7 @@ export function createDriverRegistry(extra: ReadonlyArray<AnyDriverDefinition> =
         title: d.title,
         settingsSchema: z.toJSONSchema(d.settingsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
         addressSyntax: d.addressSyntax,
+        capabilities: { ...d.capabilities },
       })),
   };
 }

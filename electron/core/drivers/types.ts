@@ -168,6 +168,12 @@ export interface DriverDefinition<S, A> {
   decodeSpec(address: A): DecodeSpec;
   /** Human-readable endpoint for status lines, e.g. `modbus-tcp://10.0.0.5:502?unit=1`. */
   endpoint(settings: S): string;
+  /**
+   * What the driver can do, known without loading its protocol library or connecting, so
+   * that the UI offers only these actions. `browse` must match whether instances have
+   * `browse`, `discover` and `certificates` whether `discover`/`trustStore` are defined.
+   */
+  capabilities: DriverCapabilities;
   /** URL schemes the CLI accepts for this driver (e.g. `modbus-tcp:`), with their parser. */
   endpointSchemes?: ReadonlyArray<string>;
   /** Settings (unvalidated) from an endpoint URL such as `modbus-tcp://host:502?unit=1`. */
@@ -181,6 +187,13 @@ export interface DriverDefinition<S, A> {
   /** The driver's certificate trust store in `dataDir`, if it has one (OPC UA). */
   trustStore?(dataDir: string): TrustStore;
   discover?(settings: Record<string, unknown>, context: Pick<DriverContext, 'dataDir' | 'log'>, options: LongOperationOptions & { onFound?(device: DiscoveredDevice): void }): Promise<DiscoveredDevice[]>;
+}
+
+export interface DriverCapabilities {
+  browse: boolean;
+  discover: boolean;
+  certificates: boolean;
+  write: boolean;
 }
 
 /** The registry stores definitions with their settings/address types erased. */

@@ -791,6 +791,7 @@ export const bacnetDriver: BacnetDriverDefinition = {
   title: 'BACnet/IP',
   settingsSchema: bacnetSettingsSchema,
   addressSyntax: bacnetAddressSyntax,
+  capabilities: { browse: true, discover: true, certificates: false, write: true },
   parseAddress: parseBacnetAddress,
   formatAddress: formatBacnetAddress,
   decodeSpec: bacnetDecodeSpec,

@@ -347,6 +347,7 @@ export const modbusRtuDriver: ModbusRtuDriverDefinition = {
   title: 'Modbus RTU (serial bus, RTU over TCP, TCP-to-RTU gateway)',
   settingsSchema: modbusRtuSettingsSchema,
   addressSyntax: modbusRtuAddressSyntax,
+  capabilities: { browse: false, discover: false, certificates: false, write: true },
   parseAddress: parseModbusRtuAddress,
   formatAddress: formatModbusRtuAddress,
   decodeSpec: modbusDecodeSpec,

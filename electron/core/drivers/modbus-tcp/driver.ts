@@ -479,6 +479,7 @@ export const modbusTcpDriver: ModbusTcpDriverDefinition = {
   title: 'Modbus TCP',
   settingsSchema: modbusTcpSettingsSchema,
   addressSyntax: modbusAddressSyntax,
+  capabilities: { browse: false, discover: false, certificates: false, write: true },
   parseAddress: parseModbusAddress,
   formatAddress: formatModbusAddress,
   decodeSpec: modbusDecodeSpec,

@@ -727,6 +727,7 @@ export const mqttDriver: MqttDriverDefinition = {
   title: 'MQTT (plain, JSON, Sparkplug B)',
   settingsSchema: mqttSettingsSchema,
   addressSyntax: mqttAddressSyntax,
+  capabilities: { browse: true, discover: false, certificates: false, write: true },
   parseAddress: parseMqttAddress,
   formatAddress: formatMqttAddress,
   decodeSpec: mqttDecodeSpec,

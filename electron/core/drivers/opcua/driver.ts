@@ -561,6 +561,7 @@ export const opcuaDriver: OpcuaDriverDefinition = {
   title: 'OPC UA',
   settingsSchema: opcuaSettingsSchema,
   addressSyntax: opcuaAddressSyntax,
+  capabilities: { browse: true, discover: true, certificates: true, write: true },
   parseAddress: parseOpcuaAddress,
   formatAddress: formatOpcuaAddress,
   decodeSpec: opcuaDecodeSpec,
