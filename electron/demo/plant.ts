@@ -1,12 +1,15 @@
 import { encodeRegisters } from '../core/normalizer/registers.js';
-import { parseModbusAddress, type ModbusAddress } from '../core/drivers/modbus-tcp/address.js';
+import { addressCount, parseModbusAddress, type ModbusAddress, type ModbusTable } from '../core/drivers/modbus-tcp/address.js';
 import type { Scaling } from '../../shared/project.js';
+import type { BankName, RegisterMap } from './modbus-pdu.js';
 import { startModbusServer, type ModbusServer } from './modbus-server.js';
 
 /**
  * The demo plant: a small reactor skid simulated behind a real Modbus TCP server. Its
  * register map covers every data type and byte order of the driver; values move like
  * real signals (first-order lags with noise, counters, a valve cycling every 20 s).
+ * Like a real PLC it has only the addresses of its map: anything else is answered with
+ * exception 2 (illegal data address), so a mistyped address reads bad, not 0.
  * docs/demo-plant.md and resources/demo/plant.project.json describe the same map; the
  * plant test checks that the three agree.
  */
@@ -62,6 +65,20 @@ export const plantRegisterMap: readonly PlantRegister[] = [
   { address: 'di:3', tagId: 'lsh-101', name: 'LSH-101 Reactor level high switch', unit: '', description: 'True above 90 % level', pollGroup: 'fast' },
 ];
 
+const BANK_OF_TABLE: Readonly<Record<ModbusTable, BankName>> = { coil: 'coils', di: 'discreteInputs', ir: 'inputRegisters', hr: 'holdingRegisters' };
+
+/** The addresses the plant answers: every register, coil and input of its map. */
+export function plantAddressMap(registers: readonly PlantRegister[] = plantRegisterMap): RegisterMap {
+  const map: Record<BankName, Array<[number, number]>> = { coils: [], discreteInputs: [], holdingRegisters: [], inputRegisters: [] };
+  for (const entry of registers) {
+    const parsed = parseModbusAddress(entry.address);
+    if (!parsed.ok) throw new Error(`demo plant register map: ${parsed.message}`);
+    const a = parsed.address;
+    map[BANK_OF_TABLE[a.table]].push([a.offset, a.offset + addressCount(a) - 1]);
+  }
+  return map;
+}
+
 export interface DemoPlantOptions {
   host?: string;
   /** 0 (default) picks a free port. */
@@ -98,7 +115,7 @@ const CONTROLLER_NAME = 'SV-DEMO UC-100';
 const SERIAL_NUMBER = 'SN-2026-000417';
 
 export async function startDemoPlant(options: DemoPlantOptions = {}): Promise<DemoPlant> {
-  const server = await startModbusServer({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  const server = await startModbusServer({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, registerMap: plantAddressMap() });
   const stepMs = options.stepMs ?? 100;
   const valvePeriodMs = options.valvePeriodMs ?? 20_000;
   const noise = noiseSource(options.seed ?? 417);

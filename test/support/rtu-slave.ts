@@ -1,13 +1,14 @@
 import net from 'node:net';
 import { SerialPort } from 'serialport';
-import type { ExceptionInjector, ModbusBanks, ModbusRequestInfo } from '../../electron/demo/modbus-server.js';
+import { exceptionPdu, ModbusPduHandler, type ExceptionInjector, type ModbusBanks, type RegisterMap } from '../../electron/demo/modbus-pdu.js';
 
 /**
  * A real Modbus RTU slave bus for tests and the bench, with its own RTU framing (it does
  * not use modbus-serial): CRC-16 frames read off a byte stream (the far end of a socat
  * pty, or a TCP socket for "RTU over TCP"), several unit ids with their own register
  * banks, dead units that never answer, and fault injection (bad CRCs, garbage bytes,
- * exceptions). An MBAP front (`startTcpGateway`) turns it into a Modbus TCP→RTU gateway.
+ * exceptions). The requests themselves are answered by the demo's PDU handler
+ * (electron/demo/modbus-pdu.ts), the same one the Modbus TCP server uses. An MBAP front (`startTcpGateway`) turns it into a Modbus TCP→RTU gateway.
  *
  * Frame boundaries: a pty carries no timing, so requests are delimited by their known
  * lengths (FC 1–6: 8 bytes, FC 15/16: 9 + byte count), with resync by dropping a byte on a
@@ -31,10 +32,6 @@ export function rtuFrame(unitAndPdu: Uint8Array): Buffer {
   return out;
 }
 
-export function createBanks(): ModbusBanks {
-  return { coils: new Uint8Array(65536), discreteInputs: new Uint8Array(65536), holdingRegisters: new Uint16Array(65536), inputRegisters: new Uint16Array(65536) };
-}
-
 /** Wire timing to emulate on a pty: answers are held back for what the bytes would take. */
 export interface LineTiming {
   baud: number;
@@ -49,6 +46,8 @@ export interface RtuSlaveOptions {
   /** Hold each answer back by the request's and answer's wire time plus 3.5 characters. */
   emulate?: LineTiming;
   frameGapMs?: number;
+  /** Addresses each unit has (exception 2 outside them); default: every address exists. */
+  registerMap?: RegisterMap;
 }
 
 type Stream = { write(data: Buffer): unknown };
@@ -79,12 +78,6 @@ export interface RtuSlave {
   handlePdu(unit: number, pdu: Buffer): Buffer | undefined;
 }
 
-function exception(functionCode: number, code: number): Buffer {
-  return Buffer.from([functionCode | 0x80, code]);
-}
-
-const READ_LIMITS: Record<number, number> = { 1: 2000, 2: 2000, 3: 125, 4: 125 };
-
 function requestLength(buffer: Buffer): number | undefined {
   const fc = buffer[1];
   if (fc === undefined) return undefined;
@@ -106,13 +99,12 @@ function waitUntil(target: number, then: () => void): void {
 }
 
 export function createRtuSlave(options: RtuSlaveOptions): RtuSlave {
-  const banks = new Map<number, ModbusBanks>();
+  const handlers = new Map<number, ModbusPduHandler>();
   const dead = new Set(options.dead ?? []);
   // Dead units have banks too, so a test can bring one back with setDead(unit, false).
-  for (const unit of [...options.units, ...dead]) banks.set(unit, createBanks());
+  for (const unit of [...options.units, ...dead]) handlers.set(unit, new ModbusPduHandler(undefined, options.registerMap));
   const perUnit = new Map<number, number>();
   const perFunction = new Map<number, number>();
-  const injectors: ExceptionInjector[] = [];
   const state: { corrupt: number; garbage: number; garbageBytes: Buffer; garbageAfterOnly: boolean; rejected: number; lateMs: number; lateAnswers: number } = {
     corrupt: 0,
     garbage: 0,
@@ -126,63 +118,9 @@ export function createRtuSlave(options: RtuSlaveOptions): RtuSlave {
   const gapMs = options.frameGapMs ?? 50;
 
   function serve(unit: number, pdu: Buffer): Buffer | undefined {
-    const b = banks.get(unit);
-    if (b === undefined || dead.has(unit)) return undefined;
-    const fc = pdu[0] as number;
-    if (pdu.length < 5) return exception(fc, 3);
-    const address = pdu.readUInt16BE(1);
-    const quantity = fc === 5 || fc === 6 ? 1 : pdu.readUInt16BE(3);
-    const info: ModbusRequestInfo = { unitId: unit, functionCode: fc, address, quantity };
-    for (const injector of injectors) {
-      const code = injector(info);
-      if (code !== undefined) return exception(fc, code);
-    }
-    switch (fc) {
-      case 1:
-      case 2:
-      case 3:
-      case 4: {
-        if (quantity < 1 || quantity > (READ_LIMITS[fc] as number)) return exception(fc, 3);
-        if (address + quantity > 65536) return exception(fc, 2);
-        if (fc <= 2) {
-          const bits = fc === 1 ? b.coils : b.discreteInputs;
-          const out = Buffer.alloc(2 + Math.ceil(quantity / 8));
-          out[0] = fc;
-          out[1] = out.length - 2;
-          for (let i = 0; i < quantity; i++) if (bits[address + i]) out[2 + (i >> 3)] = (out[2 + (i >> 3)] as number) | (1 << (i & 7));
-          return out;
-        }
-        const words = fc === 3 ? b.holdingRegisters : b.inputRegisters;
-        const out = Buffer.alloc(2 + quantity * 2);
-        out[0] = fc;
-        out[1] = quantity * 2;
-        for (let i = 0; i < quantity; i++) out.writeUInt16BE(words[address + i] as number, 2 + i * 2);
-        return out;
-      }
-      case 5: {
-        const value = pdu.readUInt16BE(3);
-        if (value !== 0xff00 && value !== 0) return exception(fc, 3);
-        b.coils[address] = value === 0xff00 ? 1 : 0;
-        return Buffer.from(pdu.subarray(0, 5));
-      }
-      case 6:
-        b.holdingRegisters[address] = pdu.readUInt16BE(3);
-        return Buffer.from(pdu.subarray(0, 5));
-      case 15:
-      case 16: {
-        const byteCount = pdu[5] ?? 0;
-        const expected = fc === 15 ? Math.ceil(quantity / 8) : quantity * 2;
-        if (quantity < 1 || byteCount !== expected || pdu.length < 6 + byteCount) return exception(fc, 3);
-        if (address + quantity > 65536) return exception(fc, 2);
-        for (let i = 0; i < quantity; i++) {
-          if (fc === 15) b.coils[address + i] = ((pdu[6 + (i >> 3)] as number) >> (i & 7)) & 1;
-          else b.holdingRegisters[address + i] = pdu.readUInt16BE(6 + i * 2);
-        }
-        return Buffer.from(pdu.subarray(0, 5));
-      }
-      default:
-        return exception(fc, 1);
-    }
+    const handler = handlers.get(unit);
+    if (handler === undefined || dead.has(unit)) return undefined;
+    return handler.handle(unit, pdu);
   }
 
   function count(unit: number, fc: number): void {
@@ -221,9 +159,9 @@ export function createRtuSlave(options: RtuSlaveOptions): RtuSlave {
 
   return {
     banks(unit) {
-      const b = banks.get(unit);
-      if (b === undefined) throw new Error(`unit ${unit} is not on this bus`);
-      return b;
+      const handler = handlers.get(unit);
+      if (handler === undefined) throw new Error(`unit ${unit} is not on this bus`);
+      return handler.banks;
     },
     requestCount(unit) {
       if (unit !== undefined) return perUnit.get(unit) ?? 0;
@@ -256,11 +194,10 @@ export function createRtuSlave(options: RtuSlaveOptions): RtuSlave {
     sendGarbage(bytes) {
       for (const s of streams) s.write(bytes);
     },
-    injectException(injector) {
-      injectors.push(injector);
+    injectException(injector: ExceptionInjector) {
+      const removers = [...handlers.values()].map((handler) => handler.injectException(injector));
       return () => {
-        const i = injectors.indexOf(injector);
-        if (i >= 0) injectors.splice(i, 1);
+        for (const remove of removers) remove();
       };
     },
     setDead(unit, isDead) {
@@ -408,7 +345,7 @@ export async function startTcpGateway(slave: RtuSlave, targetTimeoutMs = 100, ho
           let response = slave.handlePdu(unit, pdu);
           if (response === undefined) {
             await new Promise((resolve) => setTimeout(resolve, targetTimeoutMs));
-            response = exception(pdu[0] as number, 11);
+            response = exceptionPdu(pdu[0] as number, 11);
           }
           header.writeUInt16BE(response.length + 1, 4);
           if (!socket.destroyed) socket.write(Buffer.concat([header, response]));

@@ -5,21 +5,15 @@ import { encodeRegisters } from '../../normalizer/registers.js';
 import { WritesDisabledError } from '../common/errors.js';
 import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
 import { privateLease, type BusLease, type SharedBusRegistry } from '../common/modbus/bus-registry.js';
-import { type AdaptivePlan, isBitTable, planForPoints, planLimits, splitBlock, type PlanPoint, type ReadBlock } from '../common/modbus/plan.js';
-import { exceptionCode, modbusDecodeSpec, SPLITTABLE_EXCEPTIONS, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
+import { type BlockData, type CycleIo, markBad, readOp, runModbusCycle } from '../common/modbus/cycle.js';
+import { type AdaptivePlan, planForPoints, planLimits } from '../common/modbus/plan.js';
+import { modbusDecodeSpec, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
 import type { AcquisitionPoint, Driver, DriverContext, DriverDefinition, DriverStats, RawSample } from '../types.js';
 import { formatModbusRtuAddress, modbusRtuAddressSyntax, parseModbusRtuAddress, type ModbusRtuAddress } from './address.js';
 import { busKey, DEMOTED_STATUS, ModbusBus, type BusOp, type BusSettings, type BusStats } from './bus.js';
 import { modbusRtuEndpoint, parseModbusRtuEndpoint } from './endpoint.js';
 import { modbusRtuSettingsSchema, type ModbusRtuSettings } from './settings.js';
 import { readFrameSizes, writeFrameSizes, type FrameSizes } from './timing.js';
-
-interface ReadRegisterResult {
-  data: number[];
-}
-interface ReadCoilResult {
-  data: boolean[];
-}
 
 /**
  * What the runtime may add to the driver context so that devices naming the same serial
@@ -47,6 +41,8 @@ interface GroupPlan {
   unit: number;
   intervalMs: number;
   plan: AdaptivePlan;
+  /** How the shared cycle runner (common/modbus/cycle.ts) reads this unit through the bus. */
+  io: CycleIo;
 }
 
 function busSettings(s: ModbusRtuSettings): BusSettings {
@@ -124,13 +120,9 @@ class ModbusRtuDriverImpl implements ModbusRtuDriver {
     }
     const groups: GroupPlan[] = [...byGroupUnit].map(([id, list]) => {
       const first = list[0] as AcquisitionPoint<ModbusRtuAddress>;
-      return {
-        source: `${this.token}/${id}`,
-        id,
-        unit: first.address.unit ?? this.settings.unitId,
-        intervalMs: first.intervalMs,
-        plan: planForPoints(list, limits),
-      };
+      const source = `${this.token}/${id}`;
+      const unit = first.address.unit ?? this.settings.unitId;
+      return { source, id, unit, intervalMs: first.intervalMs, plan: planForPoints(list, limits), io: this.cycleIo(source, unit) };
     });
     const scheduler = createPollScheduler(
       groups.map((group) => ({ id: group.id, intervalMs: group.intervalMs, run: (signal: AbortSignal) => this.pollCycle(group, signal) })),
@@ -161,103 +153,27 @@ class ModbusRtuDriverImpl implements ModbusRtuDriver {
     });
   }
 
-  /** One poll cycle of a group's unit: read every block, learn from failures, emit once. */
+  private cycleIo(source: string, unit: number): CycleIo {
+    return {
+      read: (block, done) => this.send<BlockData>(source, unit, readOp(block), readFrameSizes(block.table, block.count), done),
+      now: () => this.context.now(),
+      statusFor: (error) => ((error as { name?: unknown } | null)?.name === 'UnitDemotedError' ? DEMOTED_STATUS : statusForError(error)),
+      isConnected: () => this.bus?.isOpen === true,
+      emit: (samples) => this.context.emit(samples),
+    };
+  }
+
+  /** One poll cycle of a group's unit; a demoted unit is not asked, its points turn bad at once. */
   private async pollCycle(group: GroupPlan, signal: AbortSignal): Promise<void> {
-    const samples: RawSample[] = [];
     const bus = this.bus;
     if (bus?.isDemoted(group.unit) === true) {
+      const samples: RawSample[] = [];
       bus.noteSkipped(group.unit, group.plan.blocks().length);
-      this.markBad(group.plan.blocks(), DEMOTED_STATUS, samples);
+      markBad(group.io, group.plan.blocks(), DEMOTED_STATUS, samples);
       this.context.emit(samples);
       return;
     }
-    const failed: Array<{ block: ReadBlock; error: unknown }> = [];
-    await Promise.all(
-      group.plan.blocks().map((block) =>
-        this.readBlock(group, block, samples).catch((error: unknown) => {
-          failed.push({ block, error });
-        }),
-      ),
-    );
-    if (signal.aborted) return;
-    if (failed.length > 0) {
-      const learned = { changed: false };
-      await Promise.all(failed.map(({ block, error }) => this.handleFailure(group, block, error, samples, signal, learned)));
-      if (learned.changed) group.plan.replan();
-    }
-    if (signal.aborted || this.bus?.isOpen !== true) return;
-    this.context.emit(samples);
-  }
-
-  private markBad(blocks: readonly ReadBlock[], status: string, samples: RawSample[]): void {
-    const receiveTs = this.context.now();
-    for (const block of blocks) for (const p of block.points) samples.push({ point: p.id, receiveTs, quality: 'bad', status });
-  }
-
-  /** Reads one block and appends a good sample per point; rejects on failure. */
-  private readBlock(group: GroupPlan, block: ReadBlock, samples: RawSample[]): Promise<void> {
-    const sizes = readFrameSizes(block.table, block.count);
-    return new Promise<void>((resolve, reject) => {
-      if (isBitTable(block.table)) {
-        this.send<ReadCoilResult>(
-          group.source,
-          group.unit,
-          (c, unit, cb) => (block.table === 'coil' ? c.writeFC1(unit, block.start, block.count, cb) : c.writeFC2(unit, block.start, block.count, cb)),
-          sizes,
-          (error, result) => {
-            if (error !== undefined || result === undefined) return reject(error ?? new Error('empty answer'));
-            const receiveTs = this.context.now();
-            for (const p of block.points) samples.push({ point: p.id, raw: { kind: 'bit', bit: result.data[p.offset - block.start] === true }, receiveTs, quality: 'good' });
-            resolve();
-          },
-        );
-        return;
-      }
-      this.send<ReadRegisterResult>(
-        group.source,
-        group.unit,
-        (c, unit, cb) => (block.table === 'hr' ? c.writeFC3(unit, block.start, block.count, cb) : c.writeFC4(unit, block.start, block.count, cb)),
-        sizes,
-        (error, result) => {
-          if (error !== undefined || result === undefined) return reject(error ?? new Error('empty answer'));
-          const receiveTs = this.context.now();
-          const words = Uint16Array.from(result.data.slice(0, block.count));
-          for (const p of block.points as PlanPoint[]) {
-            samples.push({ point: p.id, raw: { kind: 'registers', words: words.subarray(p.offset - block.start, p.offset - block.start + p.count) }, receiveTs, quality: 'good' });
-          }
-          resolve();
-        },
-      );
-    });
-  }
-
-  /**
-   * A block failed. Address-type exceptions split it in halves (recursively) so that only
-   * the bad point turns bad, and the plan learns the cut; anything else marks the block bad.
-   */
-  private async handleFailure(group: GroupPlan, block: ReadBlock, error: unknown, samples: RawSample[], signal: AbortSignal, learned: { changed: boolean }): Promise<void> {
-    const code = exceptionCode(error);
-    if (code !== undefined && SPLITTABLE_EXCEPTIONS.has(code)) {
-      const halves = splitBlock(block);
-      if (halves === undefined) {
-        if (group.plan.isolate((block.points[0] as PlanPoint).id)) learned.changed = true;
-      } else {
-        const read = (half: ReadBlock): Promise<boolean> =>
-          this.readBlock(group, half, samples).then(
-            () => true,
-            async (halfError: unknown) => {
-              if (!signal.aborted) await this.handleFailure(group, half, halfError, samples, signal, learned);
-              return false;
-            },
-          );
-        const [leftOk, rightOk] = await Promise.all(halves.map(read));
-        // Both halves fine apart: the unreadable part lies between them.
-        if (leftOk && rightOk && group.plan.cutBeforePoint((halves[1].points[0] as PlanPoint).id)) learned.changed = true;
-        return;
-      }
-    }
-    const name = (error as { name?: unknown } | null)?.name;
-    this.markBad([block], name === 'UnitDemotedError' ? DEMOTED_STATUS : statusForError(error), samples);
+    await runModbusCycle(group.plan, group.io, signal);
   }
 
   private checkWritable(): void {

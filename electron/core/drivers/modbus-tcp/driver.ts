@@ -4,11 +4,12 @@ import { StatusText } from '../../../../shared/reading.js';
 import { encodeRegisters } from '../../normalizer/registers.js';
 import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
 import { WritesDisabledError } from '../common/errors.js';
-import type { AcquisitionPoint, Driver, DriverContext, DriverDefinition, DriverStats, RawSample } from '../types.js';
+import type { AcquisitionPoint, Driver, DriverContext, DriverDefinition, DriverStats } from '../types.js';
 import { formatModbusAddress, modbusAddressSyntax, parseModbusAddress, type ModbusAddress } from './address.js';
-import { type AdaptivePlan, isBitTable, planForPoints, planLimits, splitBlock, type PlanPoint, type ReadBlock } from './plan.js';
+import { type AdaptivePlan, planForPoints, planLimits } from './plan.js';
+import { type BlockData, type CycleIo, readOp, runModbusCycle } from '../common/modbus/cycle.js';
 import { modbusTcpSettingsSchema, type ModbusTcpSettings } from './settings.js';
-import { exceptionCode, modbusDecodeSpec, SPLITTABLE_EXCEPTIONS, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
+import { modbusDecodeSpec, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
 
 export { modbusDecodeSpec, modbusExceptionNames, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
 
@@ -21,19 +22,6 @@ export { modbusDecodeSpec, modbusExceptionNames, statusForError, WRITES_DISABLED
  */
 const ModbusRTU = ModbusSerial.default;
 type ModbusClient = InstanceType<typeof ModbusRTU>;
-interface ReadRegisterResult {
-  data: number[];
-}
-interface ReadCoilResult {
-  data: boolean[];
-}
-interface ReadRegisterResult {
-  data: number[];
-}
-interface ReadCoilResult {
-  data: boolean[];
-}
-
 class ConnectionClosedError extends Error {
   override name = 'ConnectionClosedError';
 }
@@ -235,115 +223,17 @@ class ModbusTcpDriverImpl implements ModbusTcpDriver {
     this.scheduler = undefined;
   }
 
-  /**
-   * One poll cycle of a group: read every block, learn from failures, emit once. The
-   * common path is callbacks end to end (no promise per request): it is what the poll
-   * bench measures against a bare modbus-serial loop.
-   */
+  /** How the shared cycle runner (common/modbus/cycle.ts) reads over this connection. */
+  private readonly cycleIo: CycleIo = {
+    read: (block, done) => this.send<BlockData>(readOp(block), done),
+    now: () => this.context.now(),
+    statusFor: statusForError,
+    isConnected: () => this.client !== undefined,
+    emit: (samples) => this.context.emit(samples),
+  };
+
   private pollCycle(group: GroupPlan, signal: AbortSignal): Promise<void> {
-    const blocks = group.plan.blocks();
-    const samples: RawSample[] = [];
-    const failed: Array<{ block: ReadBlock; error: unknown }> = [];
-    // One buffer for every register block of the cycle: fewer ArrayBuffers for the GC.
-    let registers = 0;
-    for (const block of blocks) if (!isBitTable(block.table)) registers += block.count;
-    const cycleBuffer = new ArrayBuffer(registers * 2);
-    let used = 0;
-    return new Promise<void>((resolve) => {
-      let remaining = blocks.length;
-      if (remaining === 0) resolve();
-      for (const block of blocks) {
-        let region: Uint16Array | undefined;
-        if (!isBitTable(block.table)) {
-          region = new Uint16Array(cycleBuffer, used * 2, block.count);
-          used += block.count;
-        }
-        this.readBlockInto(block, samples, region, (error) => {
-          if (error !== undefined) failed.push({ block, error });
-          if (--remaining === 0) resolve();
-        });
-      }
-    }).then(async () => {
-      if (signal.aborted) return;
-      if (failed.length > 0) {
-        const learned = { changed: false };
-        await Promise.all(failed.map(({ block, error }) => this.handleFailure(group.plan, block, error, samples, signal, learned)));
-        if (learned.changed) group.plan.replan();
-      }
-      if (signal.aborted || this.client === undefined) return;
-      this.context.emit(samples);
-    });
-  }
-
-  /** Reads one block and appends a good sample per point; `done(error)` on failure. */
-  private readBlockInto(block: ReadBlock, samples: RawSample[], region: Uint16Array | undefined, done: (error?: unknown) => void): void {
-    if (isBitTable(block.table)) {
-      this.send<ReadCoilResult>(
-        (c, unit, cb) => (block.table === 'coil' ? c.writeFC1(unit, block.start, block.count, cb) : c.writeFC2(unit, block.start, block.count, cb)),
-        (error, result) => {
-          if (error !== undefined || result === undefined) return done(error ?? new Error('empty answer'));
-          const receiveTs = this.context.now();
-          const bits = result.data;
-          for (const p of block.points) {
-            samples.push({ point: p.id, raw: { kind: 'bit', bit: bits[p.offset - block.start] === true }, receiveTs, quality: 'good' });
-          }
-          done();
-        },
-      );
-      return;
-    }
-    this.send<ReadRegisterResult>(
-      (c, unit, cb) => (block.table === 'hr' ? c.writeFC3(unit, block.start, block.count, cb) : c.writeFC4(unit, block.start, block.count, cb)),
-      (error, result) => {
-        if (error !== undefined || result === undefined) return done(error ?? new Error('empty answer'));
-        const receiveTs = this.context.now();
-        // A view per point into the block's region: small arrays of their own cost GC time,
-        // and the view constructor skips subarray's species lookup (hot path, see the bench).
-        const words = region ?? new Uint16Array(block.count);
-        const data = result.data;
-        const n = Math.min(data.length, words.length);
-        for (let i = 0; i < n; i++) words[i] = data[i] as number;
-        const buffer = words.buffer;
-        const base = words.byteOffset - block.start * 2;
-        const points = block.points;
-        for (let i = 0; i < points.length; i++) {
-          const p = points[i] as PlanPoint;
-          samples.push({ point: p.id, raw: { kind: 'registers', words: new Uint16Array(buffer, base + p.offset * 2, p.count) }, receiveTs, quality: 'good' });
-        }
-        done();
-      },
-    );
-  }
-
-  private readBlockAsync(block: ReadBlock, samples: RawSample[]): Promise<boolean> {
-    return new Promise((resolve, reject) => this.readBlockInto(block, samples, undefined, (error) => (error === undefined ? resolve(true) : reject(error))));
-  }
-
-  /**
-   * A block failed. Address-type exceptions split it in halves (recursively) so that only
-   * the bad point turns bad, and the plan learns the cut; anything else marks the block bad.
-   */
-  private async handleFailure(plan: AdaptivePlan, block: ReadBlock, error: unknown, samples: RawSample[], signal: AbortSignal, learned: { changed: boolean }): Promise<void> {
-    const code = exceptionCode(error);
-    if (code !== undefined && SPLITTABLE_EXCEPTIONS.has(code)) {
-      const halves = splitBlock(block);
-      if (halves === undefined) {
-        if (plan.isolate((block.points[0] as { id: number }).id)) learned.changed = true;
-      } else {
-        const read = (half: ReadBlock): Promise<boolean> =>
-          this.readBlockAsync(half, samples).catch(async (halfError: unknown) => {
-            if (!signal.aborted) await this.handleFailure(plan, half, halfError, samples, signal, learned);
-            return false;
-          });
-        const [leftOk, rightOk] = await Promise.all(halves.map(read));
-        // Both halves fine apart: the unreadable part lies between them.
-        if (leftOk && rightOk && plan.cutBeforePoint((halves[1].points[0] as { id: number }).id)) learned.changed = true;
-        return;
-      }
-    }
-    const status = statusForError(error);
-    const receiveTs = this.context.now();
-    for (const p of block.points) samples.push({ point: p.id, receiveTs, quality: 'bad', status });
+    return runModbusCycle(group.plan, this.cycleIo, signal);
   }
 
   /**
