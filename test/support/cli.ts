@@ -41,6 +41,8 @@ export function runCli(args: string[], options: { cwd?: string; timeoutMs?: numb
 export interface LongRunning {
   child: ChildProcess;
   firstLine: string;
+  /** All of stdout so far. */
+  stdout(): string;
   stderr(): string;
   /** SIGINT, then waits for exit; returns the exit code. */
   stop(): Promise<number | null>;
@@ -67,6 +69,7 @@ export function startCli(args: string[], options: { cwd?: string; timeoutMs?: nu
         resolve({
           child,
           firstLine: stdout.slice(0, nl),
+          stdout: () => stdout,
           stderr: () => stderr,
           stop: async () => {
             if (!exited) child.kill('SIGINT');

@@ -1,25 +1,12 @@
-import os from 'node:os';
-import { silentLogger } from '../../../../../electron/core/log.js';
-import type { AcquisitionPoint, DriverContext, RawSample } from '../../../../../electron/core/drivers/types.js';
+import type { AcquisitionPoint, RawSample } from '../../../../../electron/core/drivers/types.js';
 import { bacnetDriver, parseBacnetAddress, type BacnetAddress, type BacnetDriver, type BacnetSettingsInput } from '../../../../../electron/core/drivers/bacnet/index.js';
 import type { BacnetDevice } from '../../../../support/bacnet-device.js';
+import { parseOrThrow, recordingContext } from '../../../../support/driver-harness.js';
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export async function until<T>(probe: () => T | undefined | false, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not met in time`);
-    await sleep(10);
-  }
-}
+export { sleep, until } from '../../../../support/driver-harness.js';
 
 export function address(text: string): BacnetAddress {
-  const r = parseBacnetAddress(text);
-  if (!r.ok) throw new Error(r.message);
-  return r.address;
+  return parseOrThrow(parseBacnetAddress, text);
 }
 
 export function points(texts: string[], intervalMs = 200, pollGroupId = 'fast'): AcquisitionPoint<BacnetAddress>[] {
@@ -37,26 +24,9 @@ export interface Harness {
 
 /** A driver for the simulated device, bound to a free loopback port (never 127.0.0.1:47808). */
 export function harness(device: BacnetDevice, settings: Partial<BacnetSettingsInput> = {}): Harness {
-  const h: Harness = {
-    driver: undefined as unknown as BacnetDriver,
-    samples: [],
-    batches: [],
-    lost: [],
-    latest(point) {
-      for (let i = h.samples.length - 1; i >= 0; i--) if (h.samples[i]?.point === point) return h.samples[i];
-      return undefined;
-    },
-  };
-  const context: DriverContext = {
-    emit: (batch) => {
-      h.batches.push(batch);
-      h.samples.push(...batch);
-    },
-    connectionLost: (error) => h.lost.push(error),
-    log: silentLogger,
-    dataDir: os.tmpdir(),
-    now: () => Date.now(),
-  };
+  const recorder = recordingContext();
+  const { context } = recorder;
+  const h: Harness = { driver: undefined as unknown as BacnetDriver, samples: recorder.samples, batches: recorder.batches, lost: recorder.lost, latest: (point) => recorder.latest(point) };
   h.driver = bacnetDriver.create(
     bacnetDriver.settingsSchema.parse({
       host: device.host,

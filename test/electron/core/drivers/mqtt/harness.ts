@@ -1,25 +1,12 @@
-import os from 'node:os';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
-import { silentLogger } from '../../../../../electron/core/log.js';
-import type { AcquisitionPoint, DriverContext, RawSample } from '../../../../../electron/core/drivers/types.js';
+import type { AcquisitionPoint, RawSample } from '../../../../../electron/core/drivers/types.js';
 import { mqttDriver, mqttSettingsSchema, type MqttAddress, type MqttDriver, type MqttSettingsInput } from '../../../../../electron/core/drivers/mqtt/index.js';
+import { parseOrThrow, recordingContext, until } from '../../../../support/driver-harness.js';
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export async function until<T>(probe: () => T | undefined | false, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not met in time`);
-    await sleep(10);
-  }
-}
+export { sleep, until } from '../../../../support/driver-harness.js';
 
 export function parse(text: string): MqttAddress {
-  const r = mqttDriver.parseAddress(text);
-  if (!r.ok) throw new Error(r.message);
-  return r.address;
+  return parseOrThrow((t) => mqttDriver.parseAddress(t), text);
 }
 
 export function points(texts: string[]): AcquisitionPoint<MqttAddress>[] {
@@ -37,28 +24,14 @@ export interface Harness {
 }
 
 export function harness(settings: MqttSettingsInput, open: MqttDriver[]): Harness {
-  const samples: RawSample[] = [];
-  const lost: Error[] = [];
-  const context: DriverContext = {
-    emit: (batch) => {
-      for (const s of batch) samples.push(s);
-    },
-    connectionLost: (error) => lost.push(error),
-    log: silentLogger,
-    dataDir: os.tmpdir(),
-    now: () => Date.now(),
-  };
+  const { context, samples, lost, latest } = recordingContext();
   const driver = mqttDriver.create(mqttSettingsSchema.parse(settings), context);
   open.push(driver);
-  const last = (point: number) => {
-    for (let i = samples.length - 1; i >= 0; i--) if (samples[i]?.point === point) return samples[i];
-    return undefined;
-  };
   return {
     driver,
     samples,
     lost,
-    last,
+    last: (point) => latest(point),
     next: async (point, match = () => true, timeoutMs = 20_000) => {
       const from = samples.length;
       return until(() => samples.slice(from).find((s) => s.point === point && match(s)), timeoutMs, `sample of point ${point}`);
