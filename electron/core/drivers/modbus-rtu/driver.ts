@@ -3,10 +3,10 @@ import type { Value } from '../../../../shared/reading.js';
 import { StatusText } from '../../../../shared/reading.js';
 import { encodeRegisters } from '../../normalizer/registers.js';
 import { WritesDisabledError } from '../common/errors.js';
-import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
+import type { PollScheduler } from '../common/poll-scheduler.js';
 import { privateLease, type BusLease, type SharedBusRegistry } from '../common/modbus/bus-registry.js';
-import { type BlockData, type CycleIo, markBad, readOp, runModbusCycle } from '../common/modbus/cycle.js';
-import { type AdaptivePlan, planForPoints, planLimits } from '../common/modbus/plan.js';
+import { type BlockData, type CycleIo, type CyclePlan, markBad, planGroups, readOp, runModbusCycle, startCycles } from '../common/modbus/cycle.js';
+import { planLimits } from '../common/modbus/plan.js';
 import { modbusDecodeSpec, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
 import type { AcquisitionPoint, Driver, DriverContext, DriverDefinition, DriverStats, RawSample } from '../types.js';
 import { formatModbusRtuAddress, modbusRtuAddressSyntax, parseModbusRtuAddress, type ModbusRtuAddress } from './address.js';
@@ -34,13 +34,10 @@ export interface ModbusRtuDriver extends Driver<ModbusRtuAddress> {
   writeRegisterWords(offset: number, words: ArrayLike<number>): Promise<void>;
 }
 
-interface GroupPlan {
+interface GroupPlan extends CyclePlan<ModbusRtuAddress> {
   /** Bus source key: one per device, poll group and unit, for the round-robin. */
   source: string;
-  id: string;
   unit: number;
-  intervalMs: number;
-  plan: AdaptivePlan;
   /** How the shared cycle runner (common/modbus/cycle.ts) reads this unit through the bus. */
   io: CycleIo;
 }
@@ -107,29 +104,15 @@ class ModbusRtuDriverImpl implements ModbusRtuDriver {
 
   startAcquisition(points: ReadonlyArray<AcquisitionPoint<ModbusRtuAddress>>): void {
     this.stopAcquisition();
-    const limits = planLimits(this.settings);
     // A poll group's points of one unit are one plan; units of a group cycle independently,
     // so a dead unit's timeouts do not hold back the cycles of the live ones.
-    const byGroupUnit = new Map<string, AcquisitionPoint<ModbusRtuAddress>[]>();
-    for (const point of points) {
-      const unit = point.address.unit ?? this.settings.unitId;
-      const key = `${point.pollGroupId}@u${unit}`;
-      const list = byGroupUnit.get(key) ?? [];
-      list.push(point);
-      byGroupUnit.set(key, list);
-    }
-    const groups: GroupPlan[] = [...byGroupUnit].map(([id, list]) => {
-      const first = list[0] as AcquisitionPoint<ModbusRtuAddress>;
-      const source = `${this.token}/${id}`;
-      const unit = first.address.unit ?? this.settings.unitId;
-      return { source, id, unit, intervalMs: first.intervalMs, plan: planForPoints(list, limits), io: this.cycleIo(source, unit) };
+    const unitOf = (point: AcquisitionPoint<ModbusRtuAddress>): number => point.address.unit ?? this.settings.unitId;
+    const groups: GroupPlan[] = planGroups(points, planLimits(this.settings), (point) => `${point.pollGroupId}@u${unitOf(point)}`).map((group) => {
+      const source = `${this.token}/${group.id}`;
+      const unit = unitOf(group.points[0] as AcquisitionPoint<ModbusRtuAddress>);
+      return { ...group, source, unit, io: this.cycleIo(source, unit) };
     });
-    const scheduler = createPollScheduler(
-      groups.map((group) => ({ id: group.id, intervalMs: group.intervalMs, run: (signal: AbortSignal) => this.pollCycle(group, signal) })),
-      { onError: (groupId, error) => this.context.log.warn('poll cycle failed', { groupId, error: statusForError(error) }) },
-    );
-    this.scheduler = scheduler;
-    scheduler.start();
+    this.scheduler = startCycles(groups, (group, signal) => this.pollCycle(group, signal), this.context.log);
   }
 
   stopAcquisition(): void {

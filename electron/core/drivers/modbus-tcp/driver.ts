@@ -2,12 +2,12 @@ import ModbusSerial from 'modbus-serial';
 import type { Value } from '../../../../shared/reading.js';
 import { StatusText } from '../../../../shared/reading.js';
 import { encodeRegisters } from '../../normalizer/registers.js';
-import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
+import type { PollScheduler } from '../common/poll-scheduler.js';
 import { WritesDisabledError } from '../common/errors.js';
 import type { AcquisitionPoint, Driver, DriverContext, DriverDefinition, DriverStats } from '../types.js';
 import { formatModbusAddress, modbusAddressSyntax, parseModbusAddress, type ModbusAddress } from './address.js';
-import { type AdaptivePlan, planForPoints, planLimits } from './plan.js';
-import { type BlockData, type CycleIo, readOp, runModbusCycle } from '../common/modbus/cycle.js';
+import { planLimits } from './plan.js';
+import { type BlockData, type CycleIo, planGroups, readOp, runModbusCycle, startCycles } from '../common/modbus/cycle.js';
 import { modbusTcpSettingsSchema, type ModbusTcpSettings } from './settings.js';
 import { modbusDecodeSpec, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
 
@@ -124,12 +124,6 @@ export interface ModbusTcpDriver extends Driver<ModbusAddress> {
   writeRegisterWords(offset: number, words: ArrayLike<number>): Promise<void>;
 }
 
-interface GroupPlan {
-  id: string;
-  intervalMs: number;
-  plan: AdaptivePlan;
-}
-
 class ModbusTcpDriverImpl implements ModbusTcpDriver {
   private client: ModbusClient | undefined;
   private closing = false;
@@ -198,24 +192,8 @@ class ModbusTcpDriverImpl implements ModbusTcpDriver {
 
   startAcquisition(points: ReadonlyArray<AcquisitionPoint<ModbusAddress>>): void {
     this.stopAcquisition();
-    const limits = planLimits(this.settings);
-    const byGroup = new Map<string, AcquisitionPoint<ModbusAddress>[]>();
-    for (const point of points) {
-      const list = byGroup.get(point.pollGroupId) ?? [];
-      list.push(point);
-      byGroup.set(point.pollGroupId, list);
-    }
-    const groups: GroupPlan[] = [...byGroup].map(([id, list]) => ({
-      id,
-      intervalMs: (list[0] as AcquisitionPoint<ModbusAddress>).intervalMs,
-      plan: planForPoints(list, limits),
-    }));
-    const scheduler = createPollScheduler(
-      groups.map((group) => ({ id: group.id, intervalMs: group.intervalMs, run: (signal: AbortSignal) => this.pollCycle(group, signal) })),
-      { onError: (groupId, error) => this.context.log.warn('poll cycle failed', { groupId, error: statusForError(error) }) },
-    );
-    this.scheduler = scheduler;
-    scheduler.start();
+    const groups = planGroups(points, planLimits(this.settings), (point) => point.pollGroupId);
+    this.scheduler = startCycles(groups, (group, signal) => runModbusCycle(group.plan, this.cycleIo, signal), this.context.log);
   }
 
   stopAcquisition(): void {
@@ -231,10 +209,6 @@ class ModbusTcpDriverImpl implements ModbusTcpDriver {
     isConnected: () => this.client !== undefined,
     emit: (samples) => this.context.emit(samples),
   };
-
-  private pollCycle(group: GroupPlan, signal: AbortSignal): Promise<void> {
-    return runModbusCycle(group.plan, this.cycleIo, signal);
-  }
 
   /**
    * Sends one request within maxOutstanding, interRequestDelayMs and the connection's

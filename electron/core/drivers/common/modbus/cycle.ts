@@ -1,7 +1,10 @@
 import type ModbusSerial from 'modbus-serial';
-import type { RawSample } from '../../types.js';
-import { type AdaptivePlan, isBitTable, type PlanPoint, type ReadBlock, splitBlock } from './plan.js';
-import { exceptionCode, SPLITTABLE_EXCEPTIONS } from './protocol.js';
+import type { Logger } from '../../../log.js';
+import type { AcquisitionPoint, RawSample } from '../../types.js';
+import { createPollScheduler, type PollScheduler } from '../poll-scheduler.js';
+import type { ModbusAddress } from './address.js';
+import { type AdaptivePlan, isBitTable, type PlanLimits, planForPoints, type PlanPoint, type ReadBlock, splitBlock } from './plan.js';
+import { exceptionCode, SPLITTABLE_EXCEPTIONS, statusForError } from './protocol.js';
 
 /**
  * One poll cycle of a Modbus plan, the same for every transport (TCP, RTU on a serial
@@ -151,4 +154,35 @@ export function runModbusCycle(plan: AdaptivePlan, io: CycleIo, signal: AbortSig
     if (signal.aborted || !io.isConnected()) return;
     io.emit(samples);
   });
+}
+
+export interface CyclePlan<A extends ModbusAddress> {
+  /** Poll group id, or whatever key the driver grouped by (RTU: group and unit). */
+  id: string;
+  intervalMs: number;
+  plan: AdaptivePlan;
+  /** The group's points (all share the key). */
+  points: ReadonlyArray<AcquisitionPoint<A>>;
+}
+
+/** Splits the points by `keyOf` (at least the poll group) into one adaptive plan each. */
+export function planGroups<A extends ModbusAddress>(points: ReadonlyArray<AcquisitionPoint<A>>, limits: PlanLimits, keyOf: (point: AcquisitionPoint<A>) => string): Array<CyclePlan<A>> {
+  const byKey = new Map<string, Array<AcquisitionPoint<A>>>();
+  for (const point of points) {
+    const key = keyOf(point);
+    const list = byKey.get(key) ?? [];
+    list.push(point);
+    byKey.set(key, list);
+  }
+  return [...byKey].map(([id, list]) => ({ id, intervalMs: (list[0] as AcquisitionPoint<A>).intervalMs, plan: planForPoints(list, limits), points: list }));
+}
+
+/** Starts one poll timer per group running `cycle`; a failed cycle is logged, the timer goes on. */
+export function startCycles<G extends { id: string; intervalMs: number }>(groups: readonly G[], cycle: (group: G, signal: AbortSignal) => Promise<void>, log: Logger): PollScheduler {
+  const scheduler = createPollScheduler(
+    groups.map((group) => ({ id: group.id, intervalMs: group.intervalMs, run: (signal: AbortSignal) => cycle(group, signal) })),
+    { onError: (groupId, error) => log.warn('poll cycle failed', { groupId, error: statusForError(error) }) },
+  );
+  scheduler.start();
+  return scheduler;
 }
