@@ -24,11 +24,17 @@ const UNIT_MS: Record<string, number> = {
 /** For --help: the duration forms parseDuration accepts. */
 export const durationForms = '500ms, 90s, 5min (or 5m), 1h30m, 2h, 2d, 1w, 1.5h, PT1H30M (ISO 8601), or a bare number of seconds';
 
-/** For --help: the time forms parseTimeArg accepts. */
-export const timeForms = `now; -1h or "1h ago" (that long before now); now-24h, now+5min; today and yesterday
-(midnight in this machine's local time zone), optionally with an offset: today+8h,
-yesterday-30min; or ISO 8601 with a zone: 2026-12-01T08:00:00Z, 2026-12-01T09:00+01:00.
-Offsets take any duration: ${durationForms}`;
+/** For --help: the time forms parseTimeArg accepts, one per line. */
+export const timeForms = `  now
+  -1h, "90s ago"            that long before now
+  now-24h, now+5min         now with an offset
+  today, yesterday          midnight in this machine's local time zone; with an offset
+                            too: today+8h, yesterday-30min
+  2026-12-01T08:00:00Z      ISO 8601 with a zone (Z, +01:00 or -0500)
+Offsets and durations: ${durationForms}.`;
+
+/** The same, in one line for error messages. */
+const timeFormsInline = 'now, -1h, "90s ago", now-24h, today or yesterday (midnight in the local time zone, also today+8h), or ISO 8601 with a zone (2026-12-01T08:00:00Z)';
 
 const ISO_DURATION = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
 
@@ -105,7 +111,7 @@ function localMidnight(now: number, daysBack: number): number {
  */
 export function parseTimeArg(text: string, option: string, now = Date.now()): number {
   const t = text.trim();
-  const fail = (why: string) => new UsageError(`${option}: "${text}" ${why}; use ${timeForms.replace(/\n/g, ' ')}`);
+  const fail = (why: string) => new UsageError(`${option}: "${text}" ${why}; use ${timeFormsInline}`);
   const relative = /^(now|today|yesterday)?\s*(?:([-+])\s*(.+))?$/i.exec(t);
   if (relative !== null && (relative[1] !== undefined || relative[2] !== undefined)) {
     const anchor = (relative[1] ?? 'now').toLowerCase();

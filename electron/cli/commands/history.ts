@@ -12,7 +12,8 @@ Default range: the last hour (--from -1h --to now). Default format: csv
 (ts,value,quality). json prints one object per line. Opens the database read-only, so
 it works while run, gateway or demo is writing it.
 
---from and --to take: ${timeForms}`;
+Times for --from and --to:
+${timeForms}`;
 
 export async function historyCommand(argv: string[], log: Logger, out: (line: string) => void): Promise<number> {
   const { values } = parseArgs({

@@ -20,7 +20,8 @@ uncertain, bad) and its last error. Connection changes are logged on stderr.
 Only one process writes a database: run refuses to start while another run, gateway or
 demo writes the same --db file (history and reports still read it).
 
---for takes: ${durationForms}.
+Durations for --for:
+  ${durationForms}.
 
 Exit codes: 0 at least one device delivered a good or uncertain reading (or no device
 is enabled); 1 every enabled device failed the whole run (not one reading that was not

@@ -105,7 +105,7 @@ describe('parseTimeArg', () => {
   it.each([
     ['2026-12-01T08:00:00', /--from: "2026-12-01T08:00:00" has no time zone; add Z/],
     ['2026-12-01', /has no time zone.*today\/yesterday/],
-    ['tomorrow', /--from: "tomorrow" is not a time; use now; -1h/],
+    ['tomorrow', /--from: "tomorrow" is not a time; use now, -1h/],
     ['', /is not a time/],
     ['now-5x', /offset "5x" that is not a duration/],
     ['today+', /is not a time|not a duration/],
