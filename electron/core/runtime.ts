@@ -14,7 +14,7 @@ import type { Logger } from './log.js';
 import { compileNormalizer } from './normalizer/normalizer.js';
 import { Operations } from './operations.js';
 import { LiveFeed } from './pipeline/live-feed.js';
-import { Pipeline } from './pipeline/pipeline.js';
+import { Pipeline, type ReadingSink } from './pipeline/pipeline.js';
 import { type CompiledDevice, type CompiledProject, validateProject } from './project/validate.js';
 import { Store } from './store/store.js';
 import { DeviceSupervisor } from './supervisor/supervisor.js';
@@ -38,6 +38,8 @@ export interface RuntimeOptions {
   registry?: DriverRegistry;
   /** Live feed coalescing interval (default 250 ms). */
   liveIntervalMs?: number;
+  /** More pipeline sinks, attached before any device starts (e.g. the CLI's per-device counts). */
+  sinks?: ReadingSink[];
 }
 
 type Listener<K extends EventName> = (payload: PayloadOf<K>) => void;
@@ -91,6 +93,7 @@ export class Runtime {
     const pipeline = new Pipeline({ store, commitIntervalMs: project.store.commitIntervalMs, log: log.child('pipeline') });
     const live = new LiveFeed(options.liveIntervalMs ?? 250);
     pipeline.attach(live);
+    for (const sink of options.sinks ?? []) pipeline.attach(sink);
     const runtime = new Runtime(options, store, pipeline, live, registry);
     store.onPruned((event) =>
       log.info(`retention pruned ${event.prunedReadings} readings (${event.reason === 'age' ? 'older than the age limit' : 'size budget reached'}), oldest first`, { ...event }),

@@ -6,7 +6,7 @@ import type { TrustStore } from '../../core/drivers/types.js';
 import { applicationCertificate, regenerateApplicationCertificate } from '../../core/drivers/opcua/index.js';
 import { CommandError, UsageError } from '../args.js';
 
-export const certsHelp = `Usage: sensorvault certs list [--json]
+export const certsHelp = `Usage: sensorvault certs list [--json]        the server certificates, and our own thumbprint
        sensorvault certs trust <thumbprint>
        sensorvault certs reject <thumbprint>
        sensorvault certs own [--json]         SensorVault's own OPC UA application certificate
@@ -45,7 +45,18 @@ export async function certsCommand(argv: string[], registry: DriverRegistry, out
     }
     case 'list': {
       if (thumbprint !== undefined) throw new UsageError('certs list takes no thumbprint');
-      for (const store of stores) for (const c of await store.list()) print(c);
+      const certificates = (await Promise.all(stores.map((s) => s.list()))).flat();
+      // --json stays one line per server certificate (none: no output) for scripts.
+      if (values.json === true) {
+        for (const c of certificates) print(c);
+        return 0;
+      }
+      const own = await applicationCertificate(dataDir);
+      out(`own      ${own.thumbprint}  ${own.applicationUri}  (servers must trust this one; sensorvault certs own)`);
+      if (certificates.length === 0) {
+        out(`no server certificates in the trust store (${dataDir}): a server's certificate is recorded, as rejected, the first time SensorVault connects to it with security; then check it and run sensorvault certs trust <thumbprint>`);
+      }
+      for (const c of certificates) print(c);
       return 0;
     }
     case 'trust':

@@ -57,11 +57,13 @@ export async function demoCommand(argv: string[], registry: DriverRegistry, log:
     const compiled = parseProjectText(JSON.stringify(document), projectFile, registry);
     const dbPath = path.resolve(values.db ?? 'sensorvault-demo.db');
     const hosted = await hostProject({ compiled, dbPath, port, listen: '127.0.0.1', registry, log });
+    // Listen for Ctrl-C before printing the URL: a stop right after it must still be clean.
+    const stopped = untilStopped();
     // The URL stays the first line: tests and scripts read it from there.
     out(hosted.gateway.launchUrl);
     out(`Demo PLC (Modbus TCP): ${plant.host}:${plant.port} unit 1`);
     log.info(`open the URL above; readings go to ${dbPath}; Ctrl-C to stop`);
-    const why = await untilStopped();
+    const why = await stopped;
     log.info(`stopping (${why})`);
     await hosted.stop();
   } finally {

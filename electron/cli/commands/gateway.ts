@@ -80,9 +80,11 @@ export async function gatewayCommand(argv: string[], registry: DriverRegistry, l
   const dbPath = path.resolve(values.db ?? 'sensorvault.db');
   const projectPath = values.project === undefined ? undefined : path.resolve(values.project);
   const hosted = await hostProject({ compiled, dbPath, port, listen, registry, log, ...(projectPath === undefined ? {} : { projectPath }) });
+  // Listen for Ctrl-C before printing the URL: a stop right after it must still be clean.
+  const stopped = untilStopped();
   out(hosted.gateway.launchUrl);
   log.info(`serving "${compiled.project.name}" (${compiled.project.devices.length} device(s)); readings go to ${dbPath}`);
-  const why = await untilStopped();
+  const why = await stopped;
   log.info(`stopping (${why})`);
   await hosted.stop();
   return 0;

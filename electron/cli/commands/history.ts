@@ -3,17 +3,21 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Logger } from '../../core/log.js';
 import { Store } from '../../core/store/store.js';
-import { CommandError, UsageError, parseIsoTime } from '../args.js';
+import { CommandError, UsageError, attachSignedValues, parseTimeArg, timeForms } from '../args.js';
 
-export const historyHelp = `Usage: sensorvault history --db <file> --tag <id> [--from <iso>] [--to <iso>] [--format csv|json] [--limit N]
+export const historyHelp = `Usage: sensorvault history --db <file> --tag <id> [--from <time>] [--to <time>] [--format csv|json] [--limit N]
 
-Prints committed readings of one tag, oldest first. Times are ISO 8601 with a zone
-(e.g. 2026-12-01T08:00:00Z). Default range: the last hour. Default format: csv
-(ts,value,quality). json prints one object per line.`;
+Prints committed readings of one tag, oldest first, with times in UTC (ISO 8601).
+Default range: the last hour (--from -1h --to now). Default format: csv
+(ts,value,quality). json prints one object per line. Opens the database read-only, so
+it works while run, gateway or demo is writing it.
+
+Times for --from and --to:
+${timeForms}`;
 
 export async function historyCommand(argv: string[], log: Logger, out: (line: string) => void): Promise<number> {
   const { values } = parseArgs({
-    args: argv,
+    args: attachSignedValues(argv, ['--from', '--to']),
     options: { db: { type: 'string' }, tag: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, limit: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help === true) {
@@ -24,9 +28,10 @@ export async function historyCommand(argv: string[], log: Logger, out: (line: st
   if (values.tag === undefined) throw new UsageError('history needs --tag <id>');
   const format = values.format ?? 'csv';
   if (format !== 'csv' && format !== 'json') throw new UsageError(`--format: "${format}" is not csv or json`);
-  const to = values.to === undefined ? Date.now() : parseIsoTime(values.to, '--to');
-  const from = values.from === undefined ? to - 3_600_000 : parseIsoTime(values.from, '--from');
-  if (to < from) throw new UsageError('--to is before --from');
+  const now = Date.now();
+  const to = values.to === undefined ? now : parseTimeArg(values.to, '--to', now);
+  const from = values.from === undefined ? to - 3_600_000 : parseTimeArg(values.from, '--from', now);
+  if (to < from) throw new UsageError(`--to (${new Date(to).toISOString()}) is before --from (${new Date(from).toISOString()}); swap them`);
   const limit = values.limit === undefined ? 1_000_000 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: "${values.limit}" is not a positive integer`);
   const dbPath = path.resolve(values.db);

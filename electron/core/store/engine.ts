@@ -11,6 +11,7 @@ import { checkVersion, migrate } from './migrations/index.js';
 import type { AppendBatch, PrunedEvent, Results, Retention, TagMeta, WorkerInit } from './protocol.js';
 import { ValueKind } from './protocol.js';
 import { BUCKET_MS, FLAG_BOOLEAN, QUALITY_MASK, QUERY_CHUNK_BUCKETS, bucketOf, qualityName, sql } from './schema.js';
+import { type WriterLock, acquireWriterLock } from './writer-lock.js';
 
 const MIB = 1024 * 1024;
 const DAY_MS = 86_400_000;
@@ -55,9 +56,18 @@ export class StoreEngine {
   private readonly latestCache = new LatestCache();
   private hintMark: number | null;
   private closing = false;
+  /** Held while open read-write: one writer per database (writer-lock.ts). */
+  private readonly writerLock: WriterLock | null;
 
   constructor(private readonly init: WorkerInit, private readonly log: EngineLog) {
-    this.db = new Database(init.path, { readonly: init.readOnly, fileMustExist: init.readOnly, timeout: 5000 });
+    // Before the database is touched: a refused second writer must not even migrate it.
+    this.writerLock = init.readOnly ? null : acquireWriterLock(init.path, init.command);
+    try {
+      this.db = new Database(init.path, { readonly: init.readOnly, fileMustExist: init.readOnly, timeout: 5000 });
+    } catch (err) {
+      this.writerLock?.release();
+      throw err;
+    }
     try {
       if (init.readOnly) {
         this.schemaVersion = checkVersion(this.db, init.path);
@@ -89,6 +99,7 @@ export class StoreEngine {
       if (!init.readOnly) this.repairHints();
     } catch (err) {
       this.db.close();
+      this.writerLock?.release();
       throw err;
     }
   }
@@ -451,6 +462,7 @@ export class StoreEngine {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     }
     this.db.close();
+    this.writerLock?.release();
   }
 
   /** Direct handle for tests of query plans; not used by the store itself. */

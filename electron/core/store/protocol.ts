@@ -5,11 +5,14 @@
  */
 import type { HistorySeries } from '../../../shared/api/types.js';
 import type { Reading } from '../../../shared/reading.js';
+import type { WriterInfo } from './writer-lock.js';
 
 /** What the worker needs to open the database (sent as workerData). */
 export interface WorkerInit {
   path: string;
   readOnly: boolean;
+  /** Names this process in the writer lock (read-write opens); default: process.argv. */
+  command?: string;
 }
 
 /**
@@ -88,7 +91,7 @@ export interface RequestEnvelope {
 
 export type WorkerMessage =
   | { kind: 'ready'; schemaVersion: number }
-  | { kind: 'fatal'; error: string }
+  | { kind: 'fatal'; error: string; locked?: { holder: WriterInfo | undefined } }
   | { kind: 'reply'; id: number; ok: true; result: unknown }
   | { kind: 'reply'; id: number; ok: false; error: string }
   | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown> };

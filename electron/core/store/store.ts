@@ -11,6 +11,9 @@ import type { Reading } from '../../../shared/reading.js';
 import type { Logger } from '../log.js';
 import { encodeAppend, transferList } from './codec.js';
 import type { Op, PrunedEvent, Request, Results, Retention, WorkerInit, WorkerMessage } from './protocol.js';
+import { DatabaseLockedError, describeThisProcess } from './writer-lock.js';
+
+export { DatabaseLockedError } from './writer-lock.js';
 
 export interface StoreOptions {
   /** SQLite file. */
@@ -85,14 +88,18 @@ export class Store {
     });
   }
 
-  /** Starts the worker, which opens the file (WAL) and runs pending migrations. */
+  /**
+   * Starts the worker, which opens the file (WAL) and runs pending migrations. A read-write
+   * open takes the database's writer lock first and rejects with DatabaseLockedError when
+   * another process (or another Store here) writes it.
+   */
   static async open(options: StoreOptions): Promise<Store> {
-    const init: WorkerInit = { path: options.path, readOnly: options.readOnly === true };
+    const init: WorkerInit = { path: options.path, readOnly: options.readOnly === true, command: describeThisProcess() };
     const worker = startWorker(init);
     const ready = await new Promise<{ schemaVersion: number }>((resolve, reject) => {
       const onMessage = (m: WorkerMessage) => {
         if (m.kind === 'ready') done(() => resolve(m));
-        else if (m.kind === 'fatal') done(() => reject(new Error(`cannot open store: ${m.error}`)));
+        else if (m.kind === 'fatal') done(() => reject(m.locked === undefined ? new Error(`cannot open store: ${m.error}`) : new DatabaseLockedError(options.path, m.locked.holder)));
         else if (m.kind === 'log') options.log[m.level](m.message, m.fields);
       };
       const onError = (err: Error) => done(() => reject(new Error(`cannot open store: ${err.message}`)));

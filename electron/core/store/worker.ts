@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { StoreEngine } from './engine.js';
+import { DatabaseLockedError } from './writer-lock.js';
 import type { Request, RequestEnvelope, WorkerInit, WorkerMessage } from './protocol.js';
 
 function main(): void {
@@ -17,7 +18,8 @@ function main(): void {
   try {
     engine = new StoreEngine(init, (level, message, fields) => post({ kind: 'log', level, message, ...(fields ? { fields } : {}) }));
   } catch (err) {
-    post({ kind: 'fatal', error: err instanceof Error ? err.message : String(err) });
+    const locked = err instanceof DatabaseLockedError ? { locked: { holder: err.holder } } : {};
+    post({ kind: 'fatal', error: err instanceof Error ? err.message : String(err), ...locked });
     return;
   }
   let pruning: Promise<unknown> = Promise.resolve();
