@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Value } from '../../../../shared/reading.js';
 import { StatusText } from '../../../../shared/reading.js';
 import { encodeRegisters } from '../../normalizer/registers.js';
-import { WritesDisabledError } from '../common/errors.js';
+import { assertWritesEnabled } from '../common/errors.js';
 import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
 import { privateLease, type BusLease, type SharedBusRegistry } from '../common/modbus/bus-registry.js';
 import { type AdaptivePlan, isBitTable, planForPoints, planLimits, splitBlock, type PlanPoint, type ReadBlock } from '../common/modbus/plan.js';
-import { exceptionCode, modbusDecodeSpec, SPLITTABLE_EXCEPTIONS, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
+import { exceptionCode, modbusDecodeSpec, SPLITTABLE_EXCEPTIONS, statusForError } from '../common/modbus/protocol.js';
 import type { AcquisitionPoint, Driver, DriverContext, DriverDefinition, DriverStats, RawSample } from '../types.js';
 import { formatModbusRtuAddress, modbusRtuAddressSyntax, parseModbusRtuAddress, type ModbusRtuAddress } from './address.js';
 import { busKey, DEMOTED_STATUS, ModbusBus, type BusOp, type BusSettings, type BusStats } from './bus.js';
@@ -261,7 +261,7 @@ class ModbusRtuDriverImpl implements ModbusRtuDriver {
   }
 
   private checkWritable(): void {
-    if (this.settings.writes !== 'enabled') throw new WritesDisabledError(WRITES_DISABLED_MESSAGE);
+    assertWritesEnabled(this.settings, 'Modbus');
   }
 
   private runWrite(what: string, unit: number, sizes: FrameSizes, op: BusOp<unknown>): Promise<void> {
