@@ -69,10 +69,14 @@ export function urlHostRefinement(field: string) {
     const problem = parts.bracketed
       ? isIpv6(parts.host)
         ? undefined
-        : `"[${parts.host}]" is not a valid IPv6 address`
+        : `the host "[${parts.host}]" is not a valid IPv6 address`
       : isIpv6(parts.host)
-        ? `an IPv6 address goes in brackets ([${parts.host}])`
-        : hostProblem(parts.host);
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${field}: the host ${problem}` });
+        ? `an IPv6 host goes in brackets ([${parts.host}])`
+        : withSubject(hostProblem(parts.host));
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${problem} (in ${field})` });
   };
+}
+
+function withSubject(problem: string | undefined): string | undefined {
+  return problem === undefined ? undefined : `the host ${problem}`;
 }
