@@ -1,6 +1,7 @@
 import { issuesFromZod } from '../../shared/project.js';
 import { resolveDataDir } from '../core/data-dir.js';
 import type { DriverRegistry } from '../core/drivers/registry.js';
+import { describeNoAnswer } from '../core/drivers/common/network-errors.js';
 import type { AnyDriverDefinition, Driver, DriverContext } from '../core/drivers/types.js';
 import { silentLogger } from '../core/log.js';
 import { CommandError, UsageError } from './args.js';
@@ -46,7 +47,7 @@ export function driverForEndpoint(endpoint: string, registry: DriverRegistry, ov
 /** Connects within the endpoint's timeout; a failure is a one-line CommandError. */
 export async function connectOrExplain(driver: Driver<unknown>, endpoint: string, timeoutMs: number): Promise<void> {
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  const timer = setTimeout(() => abort.abort(new Error(describeNoAnswer(endpoint, timeoutMs))), timeoutMs);
   try {
     await Promise.race([
       driver.connect(abort.signal),

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { StatusText } from '../../../shared/reading.js';
 import type { DriverRegistry } from '../../core/drivers/registry.js';
 import type { AcquisitionPoint, RawSample } from '../../core/drivers/types.js';
+import { describeNoAnswer } from '../../core/drivers/common/network-errors.js';
 import { compileNormalizer } from '../../core/normalizer/normalizer.js';
 import { CommandError, UsageError } from '../args.js';
 import { driverForEndpoint } from '../endpoint.js';
@@ -67,7 +68,7 @@ export async function readCommand(argv: string[], registry: DriverRegistry, out:
     },
   });
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  const timer = setTimeout(() => abort.abort(new Error(describeNoAnswer(endpoint, timeoutMs))), timeoutMs);
   let connectError: string | undefined;
   try {
     await driver.connect(abort.signal);
@@ -100,6 +101,7 @@ export async function readCommand(argv: string[], registry: DriverRegistry, out:
     if (reading.quality !== 'good') allGood = false;
     out(JSON.stringify({ point: reading.tagId, value: reading.value, quality: reading.quality, status: reading.status ?? null, ts: new Date(reading.ts).toISOString() }));
   }
-  if (connectError !== undefined) throw new CommandError(`cannot connect to ${endpoint}: ${connectError}; check the address, port and that the device is reachable`);
+  // The driver's reason carries its own next step (network, certificate, login or TLS).
+  if (connectError !== undefined) throw new CommandError(`cannot connect to ${endpoint}: ${connectError}`);
   return allGood ? 0 : 1;
 }

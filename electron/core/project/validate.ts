@@ -32,34 +32,52 @@ export type ValidationResult = { ok: true; compiled: CompiledProject } | { ok: f
 
 export function validateProject(input: unknown, registry: DriverRegistry): ValidationResult {
   const parsed = ProjectSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error) };
-  const project = parsed.data;
-  const issues: ValidationIssue[] = [];
+  // One pass: the structural errors and every device's settings and tag addresses, all at once.
+  const issues: ValidationIssue[] = parsed.success ? [] : issuesFromZod(parsed.error);
   const devices: CompiledDevice[] = [];
-  project.devices.forEach((device, d) => {
+  const rawDevices: unknown[] = parsed.success ? parsed.data.devices : devicesOf(input);
+  rawDevices.forEach((device, d) => {
+    if (!isRecord(device) || typeof device.driver !== 'string') return;
     const definition = registry.get(device.driver);
     if (definition === undefined) {
       issues.push({ path: formatPath(['devices', d, 'driver']), message: `unknown driver "${device.driver}"; available: ${registry.ids().join(', ')}` });
       return;
     }
-    const settings = definition.settingsSchema.safeParse(device.settings);
-    if (!settings.success) {
-      issues.push(...issuesFromZod(settings.error, ['devices', d, 'settings']));
-      return;
-    }
+    const settings = isRecord(device.settings) ? definition.settingsSchema.safeParse(device.settings) : undefined;
+    if (settings?.success === false) issues.push(...issuesFromZod(settings.error, ['devices', d, 'settings']));
     const tags: CompiledTag[] = [];
-    device.tags.forEach((tag, t) => {
+    (Array.isArray(device.tags) ? device.tags : []).forEach((tag: unknown, t) => {
+      if (!isRecord(tag) || typeof tag.address !== 'string') return;
       const address = definition.parseAddress(tag.address);
       if (!address.ok) {
         issues.push({ path: formatPath(['devices', d, 'tags', t, 'address']), message: `${address.message} (syntax: ${definition.addressSyntax})` });
         return;
       }
-      tags.push({ tagId: tag.id, address: address.address, decode: definition.decodeSpec(address.address) });
+      tags.push({ tagId: String(tag.id), address: address.address, decode: definition.decodeSpec(address.address) });
     });
-    devices.push({ deviceId: device.id, definition, settings: settings.data, endpoint: definition.endpoint(settings.data), tags });
+    if (settings?.success === true) devices.push({ deviceId: String(device.id), definition, settings: settings.data, endpoint: definition.endpoint(settings.data), tags });
   });
-  if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, compiled: { project, devices } };
+  if (!parsed.success || issues.length > 0) return { ok: false, issues: unique(issues) };
+  return { ok: true, compiled: { project: parsed.data, devices } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function devicesOf(input: unknown): unknown[] {
+  return isRecord(input) && Array.isArray(input.devices) ? input.devices : [];
+}
+
+/** The structural schema and a driver may both name the same field for the same reason. */
+function unique(issues: ValidationIssue[]): ValidationIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export class ProjectError extends Error {

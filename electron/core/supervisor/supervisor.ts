@@ -1,5 +1,6 @@
 import type { ConnectionState, DeviceStatus } from '../../../shared/api/types.js';
 import type { SharedBusRegistry } from '../drivers/common/modbus/bus-registry.js';
+import { describeNoAnswer } from '../drivers/common/network-errors.js';
 import type { AcquisitionPoint, Driver, DriverContext } from '../drivers/types.js';
 import type { Logger } from '../log.js';
 import { type BackoffPolicy, backoffDelay, defaultBackoff } from './backoff.js';
@@ -146,7 +147,7 @@ export class DeviceSupervisor {
     const abort = new AbortController();
     this.abort = abort;
     const timeout = setTimeout(
-      () => abort.abort(new Error(`no answer within ${this.device.connectTimeoutMs} ms`)),
+      () => abort.abort(new Error(describeNoAnswer(this.device.endpoint, this.device.connectTimeoutMs))),
       this.device.connectTimeoutMs,
     );
     try {
@@ -177,6 +178,7 @@ export class DeviceSupervisor {
     this.driver.stopAcquisition();
     void this.driver.disconnect();
     this.log.warn('connection lost', { reason: reason.message });
+    // Drivers report the reason only; "connection lost" is said here, once.
     this.fail(`connection lost: ${reason.message}`);
   }
 

@@ -43,11 +43,15 @@ function DeviceRow({ device }: { device: DeviceStatus }) {
       </div>
       <div className="device-meta">
         <span>{formatCount(device.tagCount)} tags</span>
-        <span>{formatCount(device.requests)} requests</span>
-        <span className={device.failures > 0 ? 'has-failures' : undefined}>{formatCount(device.failures)} failed</span>
-        <span className="device-since">
-          <SinceLabel state={device.state} since={device.since} />
+        <span data-testid="device-requests" className={device.failures > 0 ? 'has-failures' : undefined}>
+          Requests: {formatCount(device.requests)} sent, {formatCount(device.failures)} failed
         </span>
+        {/* While backing off, the one time figure is the supervisor's retryAt (below). */}
+        {device.state !== 'backing-off' && (
+          <span className="device-since">
+            <SinceLabel state={device.state} since={device.since} />
+          </span>
+        )}
       </div>
       {device.details !== undefined && device.details.length > 0 && (
         <dl className="device-details" data-testid="device-details">
@@ -60,9 +64,9 @@ function DeviceRow({ device }: { device: DeviceStatus }) {
         </dl>
       )}
       {device.state === 'backing-off' && (
-        <div className="device-retry">
+        <div className="device-retry" data-testid="device-retry">
           {device.retryAt !== undefined ? <RetryCountdown retryAt={device.retryAt} /> : 'waiting to retry'}
-          {device.attempts > 0 && ` · ${device.attempts} failed attempt${device.attempts === 1 ? '' : 's'}`}
+          {device.attempts > 0 && ` · Connection attempts failed: ${formatCount(device.attempts)}`}
         </div>
       )}
       {device.lastError !== undefined && device.lastError !== '' && (

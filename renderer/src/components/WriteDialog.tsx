@@ -111,8 +111,8 @@ export function WriteDialog({ tag, onClose }: { tag: TagInfo; onClose(): void })
       {failure !== undefined &&
         (failure.code === 'writes-disabled' ? (
           <div className="error-notice" role="alert" data-testid="api-error" data-code={failure.code}>
-            <div className="error-title">Writes are disabled for this device. Enable them in its settings (writes: enabled).</div>
-            <div className="error-advice">{failure.message}</div>
+            {/* The host's message already says what to do: shown once, no advice line repeating it. */}
+            <div className="error-title">{failure.message}</div>
           </div>
         ) : (
           <ErrorNotice

@@ -99,7 +99,18 @@ describe('sensorvault read', () => {
     expect(result.code).toBe(1);
     expect(lines(result.stdout)[0]).toMatchObject({ quality: 'bad' });
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/cannot connect/);
+    // Said once, in words, with the code in brackets and the network next step.
+    expect(result.stderr.trim()).toMatch(
+      new RegExp(`cannot connect to modbus-tcp://127\\.0\\.0\\.1:${port}\\?unit=1: no device answers at 127\\.0\\.0\\.1:${port} \\(connection refused, ECONNREFUSED\\): check the address, port and that the device is reachable$`),
+    );
+    expect(result.stderr.match(/cannot connect/g)).toHaveLength(1);
+  });
+
+  it('refuses a mistyped host before any lookup, naming the field', async () => {
+    const result = await runCli(['read', 'modbus-tcp://plc_01:502?unit=1', 'hr:0', '--timeout', '300']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/host "plc_01" is not an IP address or host name: "_" is not allowed/);
+    expect(result.stderr).not.toMatch(/ENOTFOUND|getaddrinfo/);
   });
 
   it.each([

@@ -2,7 +2,8 @@ import type { BACNetAddress } from '@bacnet-js/client';
 import type { Value } from '../../../../shared/reading.js';
 import { StatusText } from '../../../../shared/reading.js';
 import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
-import { WritesDisabledError } from '../common/errors.js';
+import { assertWritesEnabled, writesDisabledMessage } from '../common/errors.js';
+import { describeConnectFailure, formatTarget } from '../common/network-errors.js';
 import type { AcquisitionPoint, BrowseNode, DecodeSpec, Driver, DriverContext, DriverDefinition, DriverStats, LongOperationOptions, RawSample } from '../types.js';
 import { bacnetAddressSyntax, formatBacnetAddress, objectKey, objectTypeName, parseBacnetAddress, PRESENT_VALUE, type BacnetAddress } from './address.js';
 import {
@@ -27,7 +28,7 @@ import { bacnetSettingsSchema, type BacnetSettings } from './settings.js';
 import { unitSymbol } from './units.js';
 import { decodeStatusFlags, qualityFor, reliabilityText, statusFlagsText, toValue, type AppValue, type StatusFlags } from './values.js';
 
-export const WRITES_DISABLED_MESSAGE = 'writes are disabled for this BACnet device; enable them in the device settings (writes: "enabled")';
+export const WRITES_DISABLED_MESSAGE = writesDisabledMessage('BACnet');
 
 /** Object types whose present-value is commandable (priority array) by the standard. */
 const COMMANDABLE = new Set([1, 4, 14]);
@@ -156,8 +157,12 @@ class BacnetDriverImpl implements BacnetDriver {
     } catch (error) {
       session.close();
       this.clearTimers();
-      const reason = error instanceof BacnetRequestError && error.kind === 'timeout' ? `device ${this.settings.deviceInstance} does not answer (${StatusText.noResponse})` : statusForError(error);
-      throw new Error(`cannot connect to ${endpoint}: ${reason}`);
+      const target = formatTarget(this.settings.host, this.settings.port);
+      throw new Error(
+        error instanceof BacnetRequestError && error.kind === 'timeout'
+          ? `device ${this.settings.deviceInstance} does not answer at ${target} (${StatusText.noResponse}): check the address, port, device instance and that the device is reachable`
+          : describeConnectFailure(error, target, statusForError),
+      );
     }
     session.client.on('covNotify', (content) => {
       // Confirmed notifications are acknowledged whether or not we still want them.
@@ -548,7 +553,7 @@ class BacnetDriverImpl implements BacnetDriver {
   // ---------------------------------------------------------------- write
 
   async write(address: BacnetAddress, value: Value): Promise<void> {
-    if (this.settings.writes !== 'enabled') throw new WritesDisabledError(WRITES_DISABLED_MESSAGE);
+    assertWritesEnabled(this.settings, 'BACnet');
     const session = this.session;
     const text = formatBacnetAddress(address);
     if (session === undefined) throw new Error(`write ${text} failed: ${StatusText.noConnection}`);

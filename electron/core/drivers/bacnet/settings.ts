@@ -1,13 +1,13 @@
 import { z } from 'zod';
+import { hostRefinement } from '../common/host.js';
 
-const ipv4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 /** Settings of one BACnet/IP device. The UI builds its form from this schema. */
 export const bacnetSettingsSchema = z
   .object({
     host: z
       .string()
-      .regex(ipv4, 'must be an IPv4 address (BACnet/IP is IPv4)')
+      .superRefine(hostRefinement('host', 'ipv4'))
       .describe('IPv4 address of the BACnet/IP device, or of the BACnet router in front of it.'),
     port: z.number().int().min(1).max(65535).default(47808).describe('UDP port of the device; 47808 (0xBAC0) is the BACnet/IP standard.'),
     deviceInstance: z
@@ -30,7 +30,7 @@ export const bacnetSettingsSchema = z
       .describe('Routed devices only: the device MAC address on that network (DADR), in hex (MS/TP: one byte, e.g. 0a).'),
     bindAddress: z
       .string()
-      .regex(ipv4, 'must be an IPv4 address, or 0.0.0.0 for every interface')
+      .superRefine(hostRefinement('bindAddress (0.0.0.0 = every interface)', 'ipv4'))
       .default('0.0.0.0')
       .describe('Local IPv4 address to send from and listen on; 0.0.0.0 = every interface. On loopback use 127.0.0.x.'),
     bindPort: z
@@ -64,7 +64,7 @@ export const bacnetSettingsSchema = z
       .describe('"auto" uses segmented answers when the device supports them (object list read whole); "none" reads everything in single APDUs.'),
     bbmd: z
       .object({
-        host: z.string().regex(ipv4, 'must be an IPv4 address').describe('IPv4 address of the BBMD on the device\'s subnet.'),
+        host: z.string().superRefine(hostRefinement('bbmd host', 'ipv4')).describe('IPv4 address of the BBMD on the device\'s subnet.'),
         port: z.number().int().min(1).max(65535).default(47808).describe('UDP port of the BBMD.'),
         ttlS: z
           .number()

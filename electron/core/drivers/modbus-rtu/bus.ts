@@ -3,6 +3,7 @@ import { StatusText } from '../../../../shared/reading.js';
 import type { Logger } from '../../log.js';
 import type { ClosableBus } from '../common/modbus/bus-registry.js';
 import { exceptionCode, statusForError } from '../common/modbus/protocol.js';
+import { describeConnectFailure, describeNoAnswer, formatTarget } from '../common/network-errors.js';
 import type { ModbusRtuSettings, ModbusRtuTransport } from './settings.js';
 import { bitsPerCharacter, characterTimeMs, silentIntervalMs, transactionTimeMs, type FrameSizes, type LineSettings } from './timing.js';
 
@@ -193,10 +194,12 @@ export class ModbusBus implements ClosableBus {
     const client = new ModbusRTU();
     client.setTimeout(this.settings.timeoutMs);
     // Without a listener an 'error' event would throw; the 'close' that follows reports it.
-    client.on('error', (error: unknown) => {
-      this.lastError = statusForError(error);
-    });
     const s = this.settings;
+    const serial = s.transport === 'serial';
+    const target = serial ? s.path : formatTarget(s.host, s.port);
+    client.on('error', (error: unknown) => {
+      this.lastError = serial ? statusForError(error) : describeConnectFailure(error, target, statusForError);
+    });
     const opening =
       s.transport === 'serial'
         ? client.connectRTUBuffered(s.path, { baudRate: s.baud, parity: s.parity, dataBits: s.dataBits, stopBits: s.stopBits })
@@ -209,7 +212,7 @@ export class ModbusBus implements ClosableBus {
       await new Promise<void>((resolve, reject) => {
         // Opening a local port is fast; a gateway gets the response timeout to answer SYN.
         const limit = Math.max(1000, s.timeoutMs);
-        timer = setTimeout(() => reject(new Error(`no answer within ${limit} ms`)), limit);
+        timer = setTimeout(() => reject(new Error(serial ? `${target} did not open within ${limit} ms` : describeNoAnswer(target, limit))), limit);
         onAbort = () => reject(new Error('aborted'));
         signal.addEventListener('abort', onAbort, { once: true });
         opening.then(resolve, reject);
@@ -223,7 +226,7 @@ export class ModbusBus implements ClosableBus {
           resolve();
         }
       });
-      throw new Error(`cannot open ${this.describe()}: ${statusForError(error)}`);
+      throw new Error(serial ? `cannot open ${target}: ${statusForError(error)}` : describeConnectFailure(error, target, statusForError));
     } finally {
       clearTimeout(timer);
       if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
@@ -239,7 +242,10 @@ export class ModbusBus implements ClosableBus {
     if (this.client !== client) return;
     this.client = undefined;
     if (this.closing) return;
-    const reason = new BusClosedError(`${this.describe()}: ${this.lastError === undefined ? 'port closed' : `port lost: ${this.lastError}`}`);
+    const serial = this.settings.transport === 'serial';
+    const reason = new BusClosedError(
+      serial ? `${this.describe()}: ${this.lastError === undefined ? 'port closed' : `port lost: ${this.lastError}`}` : (this.lastError ?? `${this.describe()} closed the connection`),
+    );
     this.failAll(reason);
     for (const listener of [...this.lostListeners]) listener(reason);
   }

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Value } from '../../../../shared/reading.js';
 import { StatusText } from '../../../../shared/reading.js';
 import { encodeRegisters } from '../../normalizer/registers.js';
-import { WritesDisabledError } from '../common/errors.js';
+import { assertWritesEnabled } from '../common/errors.js';
 import type { PollScheduler } from '../common/poll-scheduler.js';
 import { privateLease, type BusLease, type SharedBusRegistry } from '../common/modbus/bus-registry.js';
 import { type BlockData, type CycleIo, type CyclePlan, markBad, planGroups, readOp, runModbusCycle, startCycles } from '../common/modbus/cycle.js';
 import { planLimits } from '../common/modbus/plan.js';
-import { modbusDecodeSpec, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
+import { modbusDecodeSpec, statusForError } from '../common/modbus/protocol.js';
 import type { AcquisitionPoint, Driver, DriverContext, DriverDefinition, DriverStats, RawSample } from '../types.js';
 import { formatModbusRtuAddress, modbusRtuAddressSyntax, parseModbusRtuAddress, type ModbusRtuAddress } from './address.js';
 import { busKey, DEMOTED_STATUS, ModbusBus, type BusOp, type BusSettings, type BusStats } from './bus.js';
@@ -160,7 +160,7 @@ class ModbusRtuDriverImpl implements ModbusRtuDriver {
   }
 
   private checkWritable(): void {
-    if (this.settings.writes !== 'enabled') throw new WritesDisabledError(WRITES_DISABLED_MESSAGE);
+    assertWritesEnabled(this.settings, 'Modbus');
   }
 
   private runWrite(what: string, unit: number, sizes: FrameSizes, op: BusOp<unknown>): Promise<void> {

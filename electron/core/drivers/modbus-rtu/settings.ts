@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hostProblem } from '../common/host.js';
 import { modbusCoalescingSettings } from '../common/modbus/settings.js';
 
 /**
@@ -87,6 +88,9 @@ export const modbusRtuSettingsSchema = z
     }
     if (s.transport !== 'serial' && s.host.trim() === '') {
       ctx.addIssue({ code: 'custom', path: ['host'], message: `transport "${s.transport}" needs the host of the serial server or gateway` });
+    } else if (s.transport !== 'serial') {
+      const problem = hostProblem(s.host);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['host'], message: `host ${problem}` });
     }
   });
 

@@ -3,13 +3,14 @@ import type { Value } from '../../../../shared/reading.js';
 import { StatusText } from '../../../../shared/reading.js';
 import { encodeRegisters } from '../../normalizer/registers.js';
 import type { PollScheduler } from '../common/poll-scheduler.js';
-import { WritesDisabledError } from '../common/errors.js';
+import { assertWritesEnabled } from '../common/errors.js';
+import { describeConnectFailure, describeNoAnswer, formatTarget } from '../common/network-errors.js';
 import type { AcquisitionPoint, Driver, DriverContext, DriverDefinition, DriverStats } from '../types.js';
 import { formatModbusAddress, modbusAddressSyntax, parseModbusAddress, type ModbusAddress } from './address.js';
 import { planLimits } from './plan.js';
 import { type BlockData, type CycleIo, planGroups, readOp, runModbusCycle, startCycles } from '../common/modbus/cycle.js';
 import { modbusTcpSettingsSchema, type ModbusTcpSettings } from './settings.js';
-import { modbusDecodeSpec, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
+import { modbusDecodeSpec, statusForError } from '../common/modbus/protocol.js';
 
 export { modbusDecodeSpec, modbusExceptionNames, statusForError, WRITES_DISABLED_MESSAGE } from '../common/modbus/protocol.js';
 
@@ -151,21 +152,22 @@ class ModbusTcpDriverImpl implements ModbusTcpDriver {
     client.setID(this.settings.unitId);
     client.setTimeout(this.settings.timeoutMs);
     // Without a listener an 'error' event would throw; the 'close' that follows reports it.
+    const target = formatTarget(this.settings.host, this.settings.port);
     client.on('error', (error: unknown) => {
-      this.lastSocketError = statusForError(error);
+      this.lastSocketError = describeConnectFailure(error, target, statusForError);
     });
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
     try {
       await new Promise<void>((resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${this.settings.timeoutMs} ms`)), this.settings.timeoutMs);
+        timer = setTimeout(() => reject(new Error(describeNoAnswer(target, this.settings.timeoutMs))), this.settings.timeoutMs);
         onAbort = () => reject(new Error('aborted'));
         signal.addEventListener('abort', onAbort, { once: true });
         client.connectTCP(this.settings.host, { port: this.settings.port }).then(resolve, reject);
       });
     } catch (error) {
       client.destroy(() => undefined);
-      throw new Error(`cannot connect to ${endpoint}: ${statusForError(error)}`);
+      throw new Error(describeConnectFailure(error, target, statusForError));
     } finally {
       clearTimeout(timer);
       if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
@@ -179,9 +181,10 @@ class ModbusTcpDriverImpl implements ModbusTcpDriver {
     if (this.closing || this.client !== client) return;
     this.client = undefined;
     this.stopAcquisition();
-    const reason = this.lastSocketError === undefined ? 'connection closed by the device' : `connection lost: ${this.lastSocketError}`;
+    const reason = this.lastSocketError ?? 'the device closed the connection';
     this.failInFlight(reason);
-    this.context.connectionLost(new ConnectionClosedError(`${modbusTcpEndpoint(this.settings)}: ${reason}`));
+    // The supervisor says "connection lost" and the card shows the endpoint: the reason alone.
+    this.context.connectionLost(new ConnectionClosedError(reason));
   }
 
   private failInFlight(reason: string): void {
@@ -263,7 +266,7 @@ class ModbusTcpDriverImpl implements ModbusTcpDriver {
   }
 
   private checkWritable(): void {
-    if (this.settings.writes !== 'enabled') throw new WritesDisabledError(WRITES_DISABLED_MESSAGE);
+    assertWritesEnabled(this.settings, 'Modbus');
   }
 
   private async runWrite(what: string, send: (client: ModbusClient, unitId: number, done: (error: unknown, value: unknown) => void) => void): Promise<void> {

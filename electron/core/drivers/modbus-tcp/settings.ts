@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hostRefinement } from '../common/host.js';
 import { modbusCoalescingSettings } from '../common/modbus/settings.js';
 
 /** Settings of one Modbus TCP device. The UI builds its form from this schema. */
@@ -6,8 +7,8 @@ export const modbusTcpSettingsSchema = z
   .object({
     host: z
       .string()
-      .min(1, 'must not be empty')
       .max(253, 'must be at most 253 characters')
+      .superRefine(hostRefinement('host'))
       .describe('IP address or host name of the Modbus TCP server (device or gateway).'),
     port: z.number().int().min(1).max(65535).default(502).describe('TCP port of the server; 502 is the Modbus standard.'),
     unitId: z

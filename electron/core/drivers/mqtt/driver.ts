@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { connect as mqttConnect, type IClientOptions, type IPublishPacket, type ISubscriptionMap, type MqttClient } from 'mqtt';
 import { StatusText, type Value } from '../../../../shared/reading.js';
-import { WritesDisabledError } from '../common/errors.js';
+import { assertWritesEnabled, writesDisabledMessage } from '../common/errors.js';
+import { describeConnectFailure, formatTarget } from '../common/network-errors.js';
 import type { AcquisitionPoint, BrowseNode, DecodeSpec, Driver, DriverContext, DriverDefinition, DriverStats, LongOperationOptions, RawSample } from '../types.js';
 import { formatMqttAddress, mqttAddressSyntax, parseMqttAddress, sparkplugKey, type JsonAddress, type MqttAddress, type PlainAddress } from './address.js';
 import { browseTree } from './browse.js';
@@ -23,7 +24,7 @@ import {
 } from './sparkplug.js';
 import { TopicTree, type TreeTotals } from './tree.js';
 
-export const WRITES_DISABLED_MESSAGE = 'writes are disabled for this MQTT device; enable them in the device settings (writes: "enabled")';
+export const WRITES_DISABLED_MESSAGE = writesDisabledMessage('MQTT');
 export const SPARKPLUG_DEATH = 'sparkplug death';
 export const WAITING_FOR_BIRTH = 'waiting for Sparkplug birth';
 /** At most one rebirth request per edge node in this time. */
@@ -45,8 +46,8 @@ const TLS_HINTS: Readonly<Record<string, string>> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'the broker presents a self-signed certificate that is not the pinned CA (tls.caFile)',
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the broker certificate is not signed by the pinned CA (tls.caFile)',
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the broker certificate is not signed by a trusted CA; pin its CA with tls.caFile',
-  CERT_HAS_EXPIRED: 'the broker certificate has expired',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'the broker certificate does not name this host',
+  CERT_HAS_EXPIRED: 'the broker certificate has expired; renew it on the broker (or check this computer\'s clock)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the broker certificate does not name this host; use the host name the certificate lists in the url',
 };
 
 /** TLS alerts the broker sends about our client certificate (OpenSSL message text). */
@@ -59,7 +60,7 @@ const CLIENT_CERT_ALERTS: ReadonlyArray<[RegExp, string]> = [
 ];
 
 /** An error from mqtt.js, TLS or the socket, in an engineer's words. `pinnedCa`: a tls.caFile is set. */
-export function describeMqttError(error: unknown, protocolVersion: 4 | 5, pinnedCa = true): string {
+export function describeMqttError(error: unknown, protocolVersion: 4 | 5, pinnedCa = true, target = 'the broker'): string {
   const e = error as { code?: unknown; message?: unknown } | null;
   const code = e?.code;
   const message = typeof e?.message === 'string' ? e.message : String(error);
@@ -73,8 +74,7 @@ export function describeMqttError(error: unknown, protocolVersion: 4 | 5, pinned
     const hint = /user name|password|authori/i.test(reason) ? '; check username and the passwordEnv variable (or the client certificate)' : '';
     return `broker refused the connection: ${reason}${hint}`;
   }
-  if (code === 'ECONNREFUSED') return 'connection refused (is the broker running and the port right?)';
-  return message;
+  return describeConnectFailure(error, target, () => message);
 }
 
 interface PlainPoint {
@@ -146,8 +146,10 @@ class MqttDriverImpl implements MqttDriver {
     for (const entity of this.entities.values()) entity.born = false;
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
     const pinned = this.settings.tls?.caFile !== undefined;
+    const broker = brokerOf(this.settings.url);
+    const target = formatTarget(broker.host, broker.port);
     client.on('error', (error) => {
-      this.lastError = describeMqttError(error, this.settings.protocolVersion, pinned);
+      this.lastError = describeMqttError(error, this.settings.protocolVersion, pinned, target);
     });
     client.on('disconnect', (packet) => {
       const code = packet.reasonCode;
@@ -167,7 +169,7 @@ class MqttDriverImpl implements MqttDriver {
           resolve();
         });
         client.once('close', () => fail(this.lastError ?? 'connection closed before CONNACK'));
-        client.once('error', (error) => fail(describeMqttError(error, this.settings.protocolVersion, pinned)));
+        client.once('error', (error) => fail(describeMqttError(error, this.settings.protocolVersion, pinned, target)));
       });
       this.client = client;
       client.on('close', () => this.onClose(client));
@@ -176,7 +178,7 @@ class MqttDriverImpl implements MqttDriver {
       this.client = undefined;
       client.removeAllListeners('close');
       client.end(true);
-      throw new Error(`cannot connect to ${endpoint}: ${(error as Error).message}`);
+      throw error instanceof Error ? error : new Error(String(error));
     } finally {
       if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
     }
@@ -262,8 +264,8 @@ class MqttDriverImpl implements MqttDriver {
     this.client = undefined;
     this.subscribedFilters.clear();
     this.stopAcquisition();
-    const reason = this.lastError === undefined ? 'connection closed by the broker' : `connection lost: ${this.lastError}`;
-    this.context.connectionLost(new ClosedError(`${mqttEndpoint(this.settings)}: ${reason}`));
+    // The supervisor says "connection lost" and the card shows the endpoint: the reason alone.
+    this.context.connectionLost(new ClosedError(this.lastError ?? 'the broker closed the connection'));
   }
 
   startAcquisition(points: ReadonlyArray<AcquisitionPoint<MqttAddress>>): void {
@@ -627,7 +629,7 @@ class MqttDriverImpl implements MqttDriver {
   // ---- writes, browse, stats ----------------------------------------------------------
 
   async write(address: MqttAddress, value: Value): Promise<void> {
-    if (this.settings.writes !== 'enabled') throw new WritesDisabledError(WRITES_DISABLED_MESSAGE);
+    assertWritesEnabled(this.settings, 'MQTT');
     const text = formatMqttAddress(address);
     if (value === null) throw new Error(`${text}: cannot write an empty value`);
     const client = this.client;

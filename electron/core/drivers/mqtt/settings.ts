@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { urlHostRefinement } from '../common/host.js';
 
 /** `mqtt://host[:port]` or `mqtts://host[:port]`: no path, query or credentials. */
 const URL_PATTERN = /^mqtts?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(:\d{1,5})?\/?$/;
@@ -38,6 +39,7 @@ export const mqttSettingsSchema = z
       .string()
       .regex(URL_PATTERN, 'must be mqtt://host[:port] or mqtts://host[:port] (no path, no user or password)')
       .refine((u) => portOf(u) === undefined || (portOf(u) as number) >= 1 && (portOf(u) as number) <= 65535, 'port must be 1..65535')
+      .superRefine(urlHostRefinement('url'))
       .describe('Broker address: mqtt://host:port (plain TCP, default port 1883) or mqtts://host:port (TLS, default port 8883).'),
     protocolVersion: z
       .union([z.literal(4), z.literal(5)])

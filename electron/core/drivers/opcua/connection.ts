@@ -176,7 +176,7 @@ export async function verifyServerCertificate(cm: OPCUACertificateManager, der: 
       info.thumbprint,
     );
   }
-  throw new Error(`${what} — was refused: ${name} (${status.description})`);
+  throw new Error(`${what} — was refused: ${name} (${status.description}); check the server certificate and the security settings (securityMode, securityPolicy)`);
 }
 
 export function userIdentity(token: OpcuaUserToken, env: NodeJS.ProcessEnv = process.env): UserIdentityInfo {

@@ -17,7 +17,8 @@ import {
 } from 'node-opcua';
 import type { Value } from '../../../../shared/reading.js';
 import { StatusText } from '../../../../shared/reading.js';
-import { WritesDisabledError } from '../common/errors.js';
+import { assertWritesEnabled, writesDisabledMessage } from '../common/errors.js';
+import { describeConnectFailure } from '../common/network-errors.js';
 import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
 import type { AcquisitionPoint, BrowseNode, DecodeSpec, Driver, DriverContext, DriverDefinition, DriverStats, LongOperationOptions, RawSample } from '../types.js';
 import { formatOpcuaAddress, opcuaAddressSyntax, parseNodeRef, parseOpcuaAddress, type OpcuaAddress } from './address.js';
@@ -46,7 +47,7 @@ import { fromDataValue, qualityOf, statusName } from './values.js';
 import { openCertificateManager, opcuaTrustStore } from './pki.js';
 import { opcuaSettingsSchema, securityModes, securityPolicies, type OpcuaSettings, type SecurityModeName, type SecurityPolicyName } from './settings.js';
 
-export const WRITES_DISABLED_MESSAGE = 'writes are disabled for this OPC UA device; enable them in the device settings (writes: "enabled")';
+export const WRITES_DISABLED_MESSAGE = writesDisabledMessage('OPC UA');
 
 /** OPC UA DeadbandType (Part 4, 7.17.2): 1 absolute, 2 percent of EURange. */
 const DEADBAND_ABSOLUTE = 1;
@@ -154,7 +155,7 @@ class OpcuaDriverImpl implements OpcuaDriver {
       this.requests += 2;
       const live: Live = { client: c, session, cm, limits, namespaceArray };
       this.live = live;
-      c.on('connection_lost', () => this.lost(live, 'connection to the server lost'));
+      c.on('connection_lost', () => this.lost(live, 'the server dropped the connection'));
       c.on('close', (err?: Error | null) => this.lost(live, err ? describeError(err) : 'connection closed'));
       session.on('keepalive_failure', () => this.lost(live, 'the server stopped answering keep-alives'));
       session.on('session_closed', () => this.lost(live, 'the server closed the session'));
@@ -164,7 +165,7 @@ class OpcuaDriverImpl implements OpcuaDriver {
       await cm.dispose().catch(() => undefined);
       if (error instanceof Error && error.name === 'UntrustedCertificateError') throw error;
       if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
-      throw new Error(`cannot connect to ${opcuaEndpoint(settings)}: ${describeError(error)}`);
+      throw new Error(describeConnectFailure(error, url, describeError));
     }
   }
 
@@ -175,7 +176,8 @@ class OpcuaDriverImpl implements OpcuaDriver {
     this.stopAcquisition();
     void live.client.disconnect().catch(() => undefined);
     void live.cm.dispose().catch(() => undefined);
-    this.context.connectionLost(new ConnectionLostError(`${this.settings.endpointUrl}: ${reason}`));
+    // The supervisor says "connection lost" and the card shows the endpoint: the reason alone.
+    this.context.connectionLost(new ConnectionLostError(reason));
   }
 
   private resolve(points: ReadonlyArray<AcquisitionPoint<OpcuaAddress>>, live: Live): Resolved[] {
@@ -437,7 +439,7 @@ class OpcuaDriverImpl implements OpcuaDriver {
   }
 
   async write(address: OpcuaAddress, value: Value): Promise<void> {
-    if (this.settings.writes !== 'enabled') throw new WritesDisabledError(WRITES_DISABLED_MESSAGE);
+    assertWritesEnabled(this.settings, 'OPC UA');
     const text = formatOpcuaAddress(address);
     const live = this.live;
     if (live === undefined) throw new Error(`write ${text} failed: ${StatusText.noConnection}`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { urlHostRefinement } from '../common/host.js';
 
 /** Security policies by their short names (the part after `#` in the policy URI). */
 export const securityPolicies = ['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss', 'Basic256', 'Basic128Rsa15'] as const;
@@ -41,6 +42,7 @@ export const opcuaSettingsSchema = z
     endpointUrl: z
       .string()
       .regex(/^opc\.tcp:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i, 'must be opc.tcp://host:port[/path]')
+      .superRefine(urlHostRefinement('endpointUrl'))
       .max(2048)
       .describe('Endpoint URL of the server, e.g. opc.tcp://10.0.0.5:4840 (the URL is used as given, not the one the server advertises).'),
     securityMode: z.enum(securityModes).default('None').describe('Message security: None, Sign, or SignAndEncrypt (the server must offer it).'),

@@ -54,6 +54,43 @@ describe('project validation', () => {
     expect(issues(driver)).toEqual(['devices[0].driver: unknown driver "profibus"; available: modbus-tcp, modbus-rtu, opcua, bacnet, mqtt']);
   });
 
+  it('reports every mistake of a project in one pass, each with its path', () => {
+    const doc = {
+      schemaVersion: 1,
+      name: 'Five mistakes',
+      devices: [
+        {
+          id: 'plc1',
+          name: 'PLC 1',
+          driver: 'modbus-tcp',
+          settings: { host: 'plc 01;drop', port: 70000 },
+          pollGroups: [{ id: 'fast', intervalMs: 100 }],
+          tags: [
+            { id: 't1', name: 'T1', address: 'hr:99999', pollGroup: 'fast' },
+            { id: 't2', name: 'T2', address: 'hr:1', pollGroup: 'fast', colour: 'red' },
+          ],
+        },
+        {
+          id: 'ua1',
+          name: 'OPC UA 1',
+          driver: 'opcua',
+          settings: { endpointUrl: 'opc.tcp://-bad-:4840' },
+          pollGroups: [{ id: 'slow', intervalMs: 1000 }],
+          tags: [{ id: 'u1', name: 'U1', address: 'ns=2;x=1', pollGroup: 'slow' }],
+        },
+      ],
+    };
+    const found = issues(doc);
+    // A structural mistake (unknown key) no longer hides the driver's settings and address errors.
+    expect(found).toContain('devices[0].tags[1].colour: unknown key');
+    expect(found.some((i) => i.startsWith('devices[0].settings.host: host "plc 01;drop" is not an IP address or host name'))).toBe(true);
+    expect(found.some((i) => i.startsWith('devices[0].settings.port: '))).toBe(true);
+    expect(found.some((i) => i.startsWith('devices[0].tags[0].address: '))).toBe(true);
+    expect(found.some((i) => i.startsWith('devices[1].settings.endpointUrl: the host "-bad-" is not a valid host name'))).toBe(true);
+    expect(found.some((i) => i.startsWith('devices[1].tags[0].address: '))).toBe(true);
+    expect(found).toHaveLength(6);
+  });
+
   it('refuses a document of another schema version', () => {
     const doc = { ...modbusProject(502, []), schemaVersion: 2 };
     expect(issues(doc)[0]).toMatch(/^schemaVersion: must be 1/);

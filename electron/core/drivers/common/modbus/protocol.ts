@@ -1,4 +1,5 @@
 import { StatusText } from '../../../../../shared/reading.js';
+import { writesDisabledMessage } from '../errors.js';
 import type { DecodeSpec } from '../../types.js';
 import type { ModbusAddress } from './address.js';
 
@@ -19,7 +20,8 @@ export const modbusExceptionNames: Readonly<Record<number, string>> = {
 /** Exceptions that can come from one address inside a block: worth splitting the block. */
 export const SPLITTABLE_EXCEPTIONS: ReadonlySet<number> = new Set([2, 3, 4]);
 
-export const WRITES_DISABLED_MESSAGE = 'writes are disabled for this device; enable them in the device settings';
+/** The refused-write text of both Modbus drivers. */
+export const WRITES_DISABLED_MESSAGE = writesDisabledMessage('Modbus');
 
 /** The modbus-serial exception code of a failed request, if the device answered with one. */
 export function exceptionCode(error: unknown): number | undefined {
