@@ -57,6 +57,7 @@ describe('device editing and what the UI offers', () => {
     const text = await temperature.getByTestId('live-value').innerText();
     expect(text).not.toMatch(/e/i);
     expect(text.replace(/[^0-9]/g, '').replace(/^0+/, '').length).toBeLessThanOrEqual(6);
+    await page.screenshot({ path: path.join(shots, 'issue8-live-values.png') });
     await page.getByTestId('live-filter').fill('');
   });
 

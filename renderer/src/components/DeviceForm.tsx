@@ -238,7 +238,7 @@ export function DeviceForm({ driver, editing, picker, save: send, onSaved, onClo
                   <td>
                     {used > 0 ? (
                       <span className="muted" data-testid={`poll-group-used-${index}`} title="Remove those tags (or add them again in another group) before removing the group">
-                        {used} tag{used === 1 ? '' : 's'}
+                        used by {used} tag{used === 1 ? '' : 's'}
                       </span>
                     ) : (
                       groups.length > 1 && (
