@@ -172,6 +172,7 @@ export class Runtime {
   /** Brings running devices in line with `compiled`: unchanged device blocks keep running. */
   private async reconcile(compiled: CompiledProject): Promise<void> {
     const next = new Map(compiled.project.devices.map((d) => [d.id, d]));
+    const wasRunning = new Set([...this.devices.values()].filter((r) => r.device.enabled).map((r) => r.device.id));
     const stopping: Promise<void>[] = [];
     for (const [id, running] of this.devices) {
       const device = next.get(id);
@@ -213,6 +214,11 @@ export class Runtime {
       started.push(supervisor);
     }
     for (const supervisor of started) supervisor.start();
+    // A device switched off by an edit: its last values must not keep reading good.
+    const ts = Date.now();
+    const disabledNow = compiled.project.devices.filter((d) => !d.enabled && wasRunning.has(d.id));
+    const bad = disabledNow.flatMap((d) => d.tags.map((t): Reading => ({ tagId: t.id, ts, value: null, quality: 'bad', status: `${StatusText.noConnection}: device disabled in the project` })));
+    if (bad.length > 0) this.pipeline.push(bad);
   }
 
   private createSupervisor(device: Device, compiledDevice: CompiledDevice): DeviceSupervisor {
