@@ -47,17 +47,20 @@ describe('device editing and what the UI offers', () => {
     plantPort = /:(\d+)/.exec(endpoint)?.[1] ?? '';
     expect(plantPort).toMatch(/^\d+$/);
     // The table is virtual: filter so the rows are on screen.
-    await page.getByTestId('live-filter').fill('01');
+    await page.getByTestId('live-filter').fill('eq-10');
     const energy = liveRow('eq-101');
     await expect.poll(() => energy.getByTestId('live-quality').innerText(), { timeout: 20_000 }).toMatch(/good/i);
     // uint64 Wh × 0.001 → kWh: three decimals from the factor, thousands grouped.
     expect(await energy.getByTestId('live-value').innerText()).toMatch(/^-?\d{1,3}(,\d{3})*\.\d{3}$/);
+    // The whole counter fits its cell at 1366 px (no ellipsis).
+    expect(await energy.getByTestId('live-value').evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
+    await page.screenshot({ path: path.join(shots, 'issue8-live-values.png') });
+    await page.getByTestId('live-filter').fill('tt-101');
     const temperature = liveRow('tt-101');
     await expect.poll(() => temperature.getByTestId('live-quality').innerText(), { timeout: 20_000 }).toMatch(/good/i);
     const text = await temperature.getByTestId('live-value').innerText();
     expect(text).not.toMatch(/e/i);
     expect(text.replace(/[^0-9]/g, '').replace(/^0+/, '').length).toBeLessThanOrEqual(6);
-    await page.screenshot({ path: path.join(shots, 'issue8-live-values.png') });
     await page.getByTestId('live-filter').fill('');
   });
 

@@ -81,7 +81,7 @@ const LiveRow = memo(function LiveRow({ tag, deviceName, start, odd, onWrite }: 
       <div className="cell cell-device" role="cell" title={tag.deviceId}>
         {deviceName}
       </div>
-      <div className="cell cell-value" role="cell" data-testid="live-value">
+      <div className="cell cell-value" role="cell" data-testid="live-value" title={reading === undefined ? undefined : `${String(reading.value)}${tag.unit === '' ? '' : ` ${tag.unit}`}`}>
         {reading === undefined ? '—' : formatValue(reading.value, tag.decimals)}
       </div>
       <div className="cell cell-unit" role="cell">
