@@ -49,6 +49,8 @@ export const TagSchema = z
     /** Engineering unit shown next to the value, e.g. "°C", "bar", "m³/h". */
     unit: z.string().max(32).default(''),
     scaling: ScalingSchema.default({ kind: 'none' }),
+    /** Decimals shown for the value (after scaling); left out, the UI picks them from the type and range. */
+    decimals: z.number().int().min(0, 'must be 0 or more').max(9, 'must be at most 9').optional(),
   })
   .strict();
 export type Tag = z.infer<typeof TagSchema>;

@@ -3,13 +3,14 @@ import path from 'node:path';
 import type { EventName, PayloadOf } from '../../shared/api/contract.js';
 import { ApiFailure, type ApiHandlers } from '../../shared/api/router.js';
 import type { ApplyResult, BrowsedNode, DeviceStatus, DiscoveredDevice, TagInfo } from '../../shared/api/types.js';
+import { defaultDecimals, type ValueKind } from '../../shared/format/decimals.js';
 import type { Device, Project } from '../../shared/project.js';
 import type { Reading } from '../../shared/reading.js';
 import { StatusText } from '../../shared/reading.js';
 import { UntrustedCertificateError, WritesDisabledError } from './drivers/common/errors.js';
 import { createSharedBusRegistry } from './drivers/common/modbus/bus-registry.js';
 import { createDriverRegistry, type DriverRegistry } from './drivers/registry.js';
-import type { AcquisitionPoint, TrustStore } from './drivers/types.js';
+import type { AcquisitionPoint, DecodeSpec, TrustStore } from './drivers/types.js';
 import type { Logger } from './log.js';
 import { compileNormalizer } from './normalizer/normalizer.js';
 import { Operations } from './operations.js';
@@ -174,6 +175,7 @@ export class Runtime {
   /** Brings running devices in line with `compiled`: unchanged device blocks keep running. */
   private async reconcile(compiled: CompiledProject): Promise<void> {
     const next = new Map(compiled.project.devices.map((d) => [d.id, d]));
+    const wasRunning = new Set([...this.devices.values()].filter((r) => r.device.enabled).map((r) => r.device.id));
     const stopping: Promise<void>[] = [];
     for (const [id, running] of this.devices) {
       const device = next.get(id);
@@ -184,18 +186,25 @@ export class Runtime {
     }
     await Promise.all(stopping);
     this.compiled = compiled;
-    this.tags = compiled.project.devices.flatMap((device) =>
-      device.tags.map((tag) => ({
-        tagId: tag.id,
-        name: tag.name,
-        deviceId: device.id,
-        address: tag.address,
-        unit: tag.unit,
-        ...(tag.description === undefined ? {} : { description: tag.description }),
-        pollGroup: tag.pollGroup,
-        intervalMs: device.pollGroups.find((g) => g.id === tag.pollGroup)?.intervalMs ?? 0,
-      })),
-    );
+    this.tags = compiled.project.devices.flatMap((device) => {
+      const compiledDevice = compiled.devices.find((d) => d.deviceId === device.id);
+      const writes = tagWrites(compiledDevice);
+      return device.tags.map((tag, index): TagInfo => {
+        const decimals = tag.decimals ?? defaultDecimals(valueKind(compiledDevice?.tags[index]?.decode), tag.scaling);
+        return {
+          tagId: tag.id,
+          name: tag.name,
+          deviceId: device.id,
+          address: tag.address,
+          unit: tag.unit,
+          ...(tag.description === undefined ? {} : { description: tag.description }),
+          pollGroup: tag.pollGroup,
+          intervalMs: device.pollGroups.find((g) => g.id === tag.pollGroup)?.intervalMs ?? 0,
+          ...(decimals === undefined ? {} : { decimals }),
+          writes,
+        };
+      });
+    });
     await this.store.ensureTags(this.tags.map((t) => ({ tagId: t.tagId, name: t.name, unit: t.unit })));
     this.live.retain(new Set(this.tags.map((t) => t.tagId)));
     const started: DeviceSupervisor[] = [];
@@ -208,6 +217,11 @@ export class Runtime {
       started.push(supervisor);
     }
     for (const supervisor of started) supervisor.start();
+    // A device switched off by an edit: its last values must not keep reading good.
+    const ts = Date.now();
+    const disabledNow = compiled.project.devices.filter((d) => !d.enabled && wasRunning.has(d.id));
+    const bad = disabledNow.flatMap((d) => d.tags.map((t): Reading => ({ tagId: t.id, ts, value: null, quality: 'bad', status: `${StatusText.noConnection}: device disabled in the project` })));
+    if (bad.length > 0) this.pipeline.push(bad);
   }
 
   private createSupervisor(device: Device, compiledDevice: CompiledDevice): DeviceSupervisor {
@@ -409,6 +423,18 @@ export class Runtime {
       rejectCertificate: async ({ thumbprint }) => (await this.trustStoreFor(thumbprint)).reject(thumbprint),
     };
   }
+}
+
+/** Writes are offered when the driver can write and the device's settings say `writes: "enabled"`. */
+function tagWrites(device: CompiledDevice | undefined): TagInfo['writes'] {
+  if (device === undefined || !device.definition.capabilities.write) return 'unsupported';
+  return (device.settings as { writes?: unknown }).writes === 'enabled' ? 'enabled' : 'disabled';
+}
+
+function valueKind(decode: DecodeSpec | undefined): ValueKind {
+  if (decode?.kind !== 'registers') return 'unknown';
+  if (decode.type.startsWith('int') || decode.type.startsWith('uint')) return 'integer';
+  return decode.type.startsWith('float') ? 'float' : 'unknown';
 }
 
 function normalizeThumbprint(text: string): string {

@@ -41,6 +41,10 @@ export const TagInfoSchema = z
     description: z.string().optional(),
     pollGroup: z.string(),
     intervalMs: z.number().int(),
+    /** Decimals to show: the tag's own, else a default from its type and range; absent when neither says (format by magnitude). */
+    decimals: z.number().int().min(0).max(9).optional(),
+    /** Whether a value can be written: the driver can write and the device's settings enable writes. */
+    writes: z.enum(['enabled', 'disabled', 'unsupported']),
   })
   .strict();
 export type TagInfo = z.infer<typeof TagInfoSchema>;

@@ -1,3 +1,4 @@
+import { shortestFloat32 } from '../../../shared/format/float32.js';
 import { StatusText } from '../../../shared/reading.js';
 import type { DecodeSpec, RegisterType, WordOrder } from '../drivers/types.js';
 
@@ -128,7 +129,8 @@ export function decodeRegisters(words: Uint16Array, spec: RegisterSpec): Decoded
     case 'uint64':
       return fromBigInt(view.getBigUint64(0, false));
     case 'float32':
-      return fromFloat(view.getFloat32(0, false));
+      // The shortest decimal of the float32, so store, CSV and UI show 20.6, not 20.600000381469727.
+      return fromFloat(shortestFloat32(view.getFloat32(0, false)));
     case 'float64':
       return fromFloat(view.getFloat64(0, false));
   }

@@ -220,10 +220,12 @@ export function BrowsePanel({ deviceId, driverId }: { deviceId: string; driverId
   const [recursive, setRecursive] = useState<{ operationId?: string; error?: ApiError; opened: boolean }>();
   const [addressOpen, setAddressOpen] = useState(false);
   const operation = useEditorStore('operations', (s) => (recursive?.operationId === undefined ? undefined : s.byId.get(recursive.operationId)));
+  // Known from the driver list without asking the device; undefined until the list is loaded.
+  const canBrowse = useEditorStore('drivers', (s) => s.drivers.find((d) => d.id === driverId)?.capabilities.browse);
 
   useEffect(() => {
-    editor.openBrowse(deviceId);
-  }, [editor, deviceId]);
+    if (canBrowse === true) editor.openBrowse(deviceId);
+  }, [editor, deviceId, canBrowse]);
 
   // A device that was not connected when the panel opened: try again once it is.
   useEffect(() => {
@@ -257,20 +259,20 @@ export function BrowsePanel({ deviceId, driverId }: { deviceId: string; driverId
     setReview({ drafts: draftsFromNodes(nodes, taken, pollGroup), fromTicks: true });
   }
 
+  if (canBrowse === false || (root?.status === 'error' && root.error?.code === 'unsupported')) {
+    return (
+      <div className="browse-panel browse-unsupported" data-testid="browse-unsupported">
+        <p className="info-note">
+          <strong>This driver has no address space to browse — add tags by address.</strong>
+        </p>
+        <AddByAddress deviceId={deviceId} driverId={driverId} />
+      </div>
+    );
+  }
   if (root === undefined || (root.status === 'loading' && root.refs.length === 0)) {
     return <div className="browse-panel empty-state">Reading the device’s address space…</div>;
   }
   if (root.status === 'error' && root.error !== undefined) {
-    if (root.error.code === 'unsupported') {
-      return (
-        <div className="browse-panel browse-unsupported" data-testid="browse-unsupported">
-          <p className="info-note">
-            <strong>This driver has no address space to browse — add tags by address.</strong>
-          </p>
-          <AddByAddress deviceId={deviceId} driverId={driverId} />
-        </div>
-      );
-    }
     return (
       <div className="browse-panel">
         <ErrorNotice

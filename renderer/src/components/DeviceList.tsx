@@ -1,6 +1,6 @@
 import type { ConnectionState, DeviceStatus } from '../../../shared/api/types.js';
 import { formatCount, formatDuration } from '../format/format.js';
-import { useSessionStore } from '../session-context.js';
+import { useSession, useSessionStore } from '../session-context.js';
 import { CertificateLink } from './DevicesView.js';
 import { ErrorNotice } from './ErrorNotice.js';
 
@@ -28,12 +28,25 @@ function SinceLabel({ state, since }: { state: ConnectionState; since: number })
 }
 
 function DeviceRow({ device }: { device: DeviceStatus }) {
+  const session = useSession();
+  const filtering = useSessionStore('selection', (s) => s.deviceId === device.deviceId);
+  const toggleFilter = () => session.selection.getState().filterDevice(device.deviceId);
   return (
-    <li className={`device-row state-${device.state}`} data-testid="device-row" data-device-id={device.deviceId} data-state={device.state}>
+    <li
+      className={`device-row state-${device.state}${filtering ? ' filtering' : ''}`}
+      data-testid="device-row"
+      data-device-id={device.deviceId}
+      data-state={device.state}
+      data-since={device.since}
+      onClick={(event) => {
+        // The whole card filters; links and buttons inside it keep their own action.
+        if ((event.target as HTMLElement).closest('button, a') === null) toggleFilter();
+      }}
+    >
       <div className="device-head">
-        <span className="device-name" title={device.deviceId}>
+        <button type="button" className="device-name" data-testid="device-filter" aria-pressed={filtering} title={filtering ? 'Show all devices in the live table' : `Show only ${device.name}'s tags in the live table (${device.deviceId})`} onClick={toggleFilter}>
           {device.name}
-        </span>
+        </button>
         <span className={`badge badge-${device.state}`} data-testid="device-state">
           {stateLabel[device.state]}
         </span>

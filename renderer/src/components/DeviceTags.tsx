@@ -8,7 +8,7 @@ import { ConfirmDialog } from './Modal.js';
 import { VirtualRows } from './VirtualRows.js';
 
 /** The tags configured on one device, with multi-select removal. */
-export function DeviceTags({ deviceId, deviceName }: { deviceId: string; deviceName: string }) {
+export function DeviceTags({ deviceId, deviceName, canBrowse }: { deviceId: string; deviceName: string; canBrowse: boolean }) {
   const session = useSession();
   const allTags = useSessionStore('catalog', (s) => s.tags);
   const dbPath = useSessionStore('system', (s) => s.info?.dbPath);
@@ -111,7 +111,7 @@ export function DeviceTags({ deviceId, deviceName }: { deviceId: string; deviceN
               </div>
             );
           }}
-          empty={<div className="empty-state">{tags.length === 0 ? 'No tags yet. Add them from the browse tree or by address above.' : `No tag matches “${filter}”.`}</div>}
+          empty={<div className="empty-state">{tags.length === 0 ? canBrowse ? 'No tags yet. Add them from the browse tree or by address above.' : 'No tags yet. Add them by address above.' : `No tag matches “${filter}”.`}</div>}
         />
       </div>
       {confirming && (

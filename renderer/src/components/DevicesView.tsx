@@ -7,6 +7,7 @@ import { useEditorStore, useSession, useSessionStore } from '../session-context.
 import { AddDeviceDialog } from './AddDeviceDialog.js';
 import { BrowsePanel } from './BrowsePanel.js';
 import { DeviceTags } from './DeviceTags.js';
+import { EditDeviceDialog } from './EditDeviceDialog.js';
 import { savedNotice } from './edit-notices.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { ConfirmDialog } from './Modal.js';
@@ -25,7 +26,9 @@ export function CertificateLink({ error }: { error: string | undefined }) {
 function DeviceDetail({ device }: { device: DeviceStatus }) {
   const session = useSession();
   const dbPath = useSessionStore('system', (s) => s.info?.dbPath);
+  const driver = useEditorStore('drivers', (s) => s.drivers.find((d) => d.id === device.driver));
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiError>();
 
@@ -51,9 +54,14 @@ function DeviceDetail({ device }: { device: DeviceStatus }) {
           <code className="muted">{device.deviceId}</code>
           <code className="muted">{device.endpoint}</code>
         </div>
-        <button type="button" className="button button-danger" data-testid="remove-device" onClick={() => setConfirming(true)}>
-          Remove device…
-        </button>
+        <div className="device-detail-actions">
+          <button type="button" className="button" data-testid="edit-device" onClick={() => setEditing(true)}>
+            Edit device…
+          </button>
+          <button type="button" className="button button-danger" data-testid="remove-device" onClick={() => setConfirming(true)}>
+            Remove device…
+          </button>
+        </div>
       </div>
       {device.lastError !== undefined && device.lastError !== '' && (
         <div className="device-error detail-error">
@@ -65,7 +73,8 @@ function DeviceDetail({ device }: { device: DeviceStatus }) {
         <h3 className="panel-title section-title">Add tags</h3>
         <BrowsePanel key={device.deviceId} deviceId={device.deviceId} driverId={device.driver} />
       </section>
-      <DeviceTags deviceId={device.deviceId} deviceName={device.name} />
+      <DeviceTags deviceId={device.deviceId} deviceName={device.name} canBrowse={driver?.capabilities.browse === true} />
+      {editing && <EditDeviceDialog deviceId={device.deviceId} onClose={() => setEditing(false)} />}
       {confirming && (
         <ConfirmDialog
           title={`Remove device “${device.name}”?`}

@@ -81,8 +81,8 @@ const LiveRow = memo(function LiveRow({ tag, deviceName, start, odd, onWrite }: 
       <div className="cell cell-device" role="cell" title={tag.deviceId}>
         {deviceName}
       </div>
-      <div className="cell cell-value" role="cell" data-testid="live-value">
-        {reading === undefined ? '—' : formatValue(reading.value)}
+      <div className="cell cell-value" role="cell" data-testid="live-value" title={reading === undefined ? undefined : `${String(reading.value)}${tag.unit === '' ? '' : ` ${tag.unit}`}`}>
+        {reading === undefined ? '—' : formatValue(reading.value, tag.decimals)}
       </div>
       <div className="cell cell-unit" role="cell">
         {tag.unit}
@@ -99,22 +99,35 @@ const LiveRow = memo(function LiveRow({ tag, deviceName, start, odd, onWrite }: 
         <AgeCell ts={reading.ts} intervalMs={tag.intervalMs} />
       )}
       <div className="cell cell-write" role="cell">
-        <button
-          type="button"
-          className="write-button"
-          data-testid="write-tag"
-          aria-label={`Write a value to ${tag.name}`}
-          onClick={(event) => {
-            event.stopPropagation();
-            onWrite(tag);
-          }}
-        >
-          Write…
-        </button>
+        {tag.writes === 'enabled' ? (
+          <button
+            type="button"
+            className="write-button"
+            data-testid="write-tag"
+            aria-label={`Write a value to ${tag.name}`}
+            onClick={(event) => {
+              event.stopPropagation();
+              onWrite(tag);
+            }}
+          >
+            Write…
+          </button>
+        ) : (
+          <span className="write-off" data-testid="write-off" title={writeOffReason(tag.writes, deviceName)}>
+            {tag.writes === 'disabled' ? 'read-only' : 'no writes'}
+          </span>
+        )}
       </div>
     </div>
   );
 });
+
+/** Why a tag has no Write button, in words (tooltip of its cell). */
+function writeOffReason(writes: Exclude<TagInfo['writes'], 'enabled'>, deviceName: string): string {
+  return writes === 'disabled'
+    ? `Writes are disabled for ${deviceName} — enable them in Edit device (Devices & tags).`
+    : `This device's driver cannot write values.`;
+}
 
 interface Row {
   tag: TagInfo;
@@ -129,6 +142,7 @@ export function LiveTable() {
   const error = useSessionStore('catalog', (s) => s.error);
   const snapshotError = useSessionStore('live', (s) => s.snapshotError);
   const filter = useSessionStore('selection', (s) => s.filter);
+  const deviceFilter = useSessionStore('selection', (s) => s.deviceId);
   const selectedCount = useSessionStore('selection', (s) => s.selected.length);
   const notice = useSessionStore('selection', (s) => s.notice);
   // A string key: device counters change every poll, names almost never.
@@ -148,8 +162,20 @@ export function LiveTable() {
 
   const visibleRows = useMemo(() => {
     const needle = deferredFilter.trim().toLowerCase();
-    return needle === '' ? rows : rows.filter((row) => row.haystack.includes(needle));
-  }, [rows, deferredFilter]);
+    const ofDevice = deviceFilter === undefined ? rows : rows.filter((row) => row.tag.deviceId === deviceFilter);
+    return needle === '' ? ofDevice : ofDevice.filter((row) => row.haystack.includes(needle));
+  }, [rows, deferredFilter, deviceFilter]);
+  const filteredDeviceName = deviceFilter === undefined ? undefined : (rows.find((row) => row.tag.deviceId === deviceFilter)?.deviceName ?? deviceFilter);
+  // Devices on screen whose tags cannot be written because their settings say so (not the driver).
+  const readOnlyDevices = useMemo(() => {
+    const byId = new Map<string, string>();
+    for (const row of visibleRows) if (row.tag.writes === 'disabled') byId.set(row.tag.deviceId, row.deviceName);
+    return [...byId];
+  }, [visibleRows]);
+  const openDevice = (deviceId: string) => {
+    session.editor.navigation.getState().selectDevice(deviceId);
+    session.editor.navigation.getState().setTab('devices');
+  };
 
   const virtualizer = useVirtualizer({
     count: visibleRows.length,
@@ -176,6 +202,14 @@ export function LiveTable() {
           value={filter}
           onChange={(event) => session.selection.getState().setFilter(event.target.value)}
         />
+        {deviceFilter !== undefined && (
+          <span className="filter-chip" data-testid="device-filter-chip">
+            Device: {filteredDeviceName}
+            <button type="button" className="chip-clear" data-testid="clear-device-filter" aria-label={`Show all devices, not only ${filteredDeviceName ?? deviceFilter}`} onClick={() => session.selection.getState().filterDevice(undefined)}>
+              ×
+            </button>
+          </span>
+        )}
         <span className="panel-count" data-testid="live-count">
           {visibleRows.length === tags.length ? `${formatCount(tags.length)} tags` : `${formatCount(visibleRows.length)} of ${formatCount(tags.length)} tags`}
         </span>
@@ -191,6 +225,22 @@ export function LiveTable() {
       {notice !== undefined && (
         <div className="notice" role="status">
           {notice}
+        </div>
+      )}
+      {readOnlyDevices.length > 0 && (
+        <div className="write-note" data-testid="writes-disabled-note">
+          {readOnlyDevices.length === 1 && (deviceFilter !== undefined || readOnlyDevices.length === new Set(visibleRows.map((r) => r.tag.deviceId)).size)
+            ? 'Writes are disabled for this device — enable them in '
+            : `Writes are disabled for ${readOnlyDevices.map(([, name]) => name).join(', ')} — enable them in `}
+          {readOnlyDevices.map(([id, name], index) => (
+            <span key={id}>
+              {index > 0 && ', '}
+              <button type="button" className="link-button" data-testid="edit-device-link" onClick={() => openDevice(id)}>
+                Edit device{readOnlyDevices.length > 1 ? ` (${name})` : ''}
+              </button>
+            </span>
+          ))}
+          .
         </div>
       )}
       {error !== undefined && <ErrorNotice what="Could not list tags" error={error} />}
@@ -238,7 +288,11 @@ export function LiveTable() {
               No tags configured. Add tags on the Devices &amp; tags screen (tab above), or in the project file and restart the host (<code>sensorvault gateway --project &lt;file&gt;</code>).
             </div>
           )}
-          {loaded && tags.length > 0 && visibleRows.length === 0 && <div className="empty-state">No tag matches “{deferredFilter}”. Clear the filter to see all tags.</div>}
+          {loaded && tags.length > 0 && visibleRows.length === 0 && (
+            <div className="empty-state">
+              {deferredFilter.trim() === '' ? `${filteredDeviceName ?? 'This device'} has no tags.` : `No tag matches “${deferredFilter}”${filteredDeviceName === undefined ? '' : ` on ${filteredDeviceName}`}.`} Clear the filter to see all tags.
+            </div>
+          )}
           {!loaded && error === undefined && <div className="empty-state">Loading tags…</div>}
         </div>
       </div>

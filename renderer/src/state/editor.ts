@@ -92,6 +92,8 @@ export interface Editor {
   loadCertificates(): Promise<void>;
   addDevice(device: Record<string, unknown>): Promise<EditOutcome>;
   removeDevice(deviceId: string): Promise<EditOutcome>;
+  /** Replaces one device block (same id) through project:apply; the host restarts that device only. */
+  updateDevice(device: Device): Promise<EditOutcome>;
   addTags(deviceId: string, tags: readonly Record<string, unknown>[]): Promise<EditOutcome>;
   removeTags(tagIds: readonly string[]): Promise<EditOutcome>;
   writeTag(tagId: string, value: number | boolean | string): Promise<Envelope<unknown>>;
@@ -265,6 +267,14 @@ export function createEditor(api: SensorVaultApi, options: EditorOptions): Edito
     },
     async removeDevice(deviceId) {
       return edit(() => api.removeDevice({ deviceId }), -1, 0);
+    },
+    async updateDevice(device) {
+      const running = await current();
+      if ('error' in running) return { kind: 'error', error: running.error };
+      const deviceIndex = running.devices.findIndex((d: Device) => d.id === device.id);
+      if (deviceIndex < 0) return { kind: 'error', error: { code: 'not-found', message: `device "${device.id}" is no longer in the project (removed meanwhile?); close this dialog and look again` } };
+      const project = { ...running, devices: running.devices.map((d, i) => (i === deviceIndex ? device : d)) };
+      return edit(() => api.applyProject({ project }), deviceIndex, 0);
     },
     async addTags(deviceId, tags) {
       const running = await current();

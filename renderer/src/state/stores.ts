@@ -48,11 +48,15 @@ export interface SelectionState {
   /** Tag ids selected for the trend, in the order they were picked (this fixes their colours). */
   selected: readonly string[];
   filter: string;
+  /** Live table shows only this device's tags (a device card was clicked). */
+  deviceId?: string;
   /** Set when a selection was refused, in words. */
   notice?: string;
   toggle(tagId: string): void;
   clear(): void;
   setFilter(filter: string): void;
+  /** Filters the live table to one device; the same device again, or undefined, clears it. */
+  filterDevice(deviceId: string | undefined): void;
 }
 
 export interface TrendSeries {
@@ -139,6 +143,7 @@ export function createSelectionStore(): StoreApi<SelectionState> {
       }),
     clear: () => set({ selected: [], notice: undefined }),
     setFilter: (filter) => set({ filter }),
+    filterDevice: (deviceId) => set((state) => ({ deviceId: deviceId === state.deviceId ? undefined : deviceId })),
   }));
 }
 

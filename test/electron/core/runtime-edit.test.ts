@@ -86,6 +86,54 @@ describe('project editing through the API', () => {
     expect(server.banks.holdingRegisters[0]).toBe(1234);
   });
 
+  it('tells the UI per tag whether it can be written and how many decimals to show', async () => {
+    const { runtime, call } = await setup();
+    const byId = async () => new Map((await runtime.handlers.listTags({})).map((t) => [t.tagId, t]));
+    expect((await byId()).get('a')).toMatchObject({ writes: 'disabled', decimals: 0 });
+    const project = structuredClone(runtime.project);
+    project.devices[0]!.settings.writes = 'enabled';
+    project.devices[0]!.tags.push(
+      { id: 'energy', name: 'Energy', address: 'hr:2:uint32', pollGroup: 'slow', unit: 'kWh', scaling: { kind: 'linear', factor: 0.001, offset: 0 } },
+      { id: 'level', name: 'Level', address: 'hr:4', pollGroup: 'slow', unit: '%', scaling: { kind: 'range', rawLow: 0, rawHigh: 27648, low: 0, high: 100 } },
+      { id: 'temp', name: 'Temp', address: 'hr:6:float32', pollGroup: 'slow', unit: '°C', scaling: { kind: 'none' } },
+      { id: 'set', name: 'Set', address: 'hr:8:float32', pollGroup: 'slow', unit: '°C', scaling: { kind: 'none' }, decimals: 2 },
+    );
+    expect(await call('project:apply', { project })).toMatchObject({ ok: true, result: { applied: true } });
+    const tags = await byId();
+    expect(tags.get('a')).toMatchObject({ writes: 'enabled', decimals: 0 });
+    expect(tags.get('energy')?.decimals).toBe(3);
+    expect(tags.get('level')?.decimals).toBe(1);
+    expect(tags.get('temp')?.decimals).toBeUndefined();
+    expect(tags.get('set')?.decimals).toBe(2);
+    const bad = structuredClone(runtime.project);
+    bad.devices[0]!.tags[0]!.decimals = 12;
+    expect(await call('project:apply', { project: bad })).toMatchObject({ ok: true, result: { applied: false, issues: [{ path: 'devices[0].tags[0].decimals', message: expect.stringMatching(/at most 9/) }] } });
+  });
+
+  it('editing one device restarts it alone; unticking enabled disables it', async () => {
+    const { runtime, call } = await setup();
+    const second = await startModbusServer();
+    cleanups.push(() => second.close());
+    const device = { ...modbusProject(second.port, [{ id: 'c', address: 'hr:3' }]).devices[0], id: 'plc2', name: 'PLC 2' };
+    expect(await call('devices:add', { device })).toMatchObject({ ok: true, result: { applied: true } });
+    await waitFor(() => runtime.deviceStatuses().every((d) => d.state === 'connected'), 10_000, 'both connected');
+    const status = (id: string) => runtime.deviceStatuses().find((d) => d.deviceId === id)!;
+    const otherSince = status('plc2').since;
+    const project = structuredClone(runtime.project);
+    project.devices[0]!.pollGroups[0]!.intervalMs = 250;
+    expect(await call('project:apply', { project })).toMatchObject({ ok: true, result: { applied: true } });
+    expect(status('plc2').since).toBe(otherSince);
+    expect((await runtime.handlers.listTags({})).find((t) => t.tagId === 'a')?.intervalMs).toBe(250);
+    const off = structuredClone(runtime.project);
+    off.devices[0]!.enabled = false;
+    expect(await call('project:apply', { project: off })).toMatchObject({ ok: true, result: { applied: true } });
+    await waitFor(() => status('plc1').state === 'disabled', 10_000, 'plc1 disabled');
+    await waitFor(() => runtime.live.get('a')?.quality === 'bad', 10_000, 'disabled device tags read bad');
+    expect(runtime.live.get('a')?.status).toMatch(/device disabled/);
+    expect(status('plc2').since).toBe(otherSince);
+    expect(status('plc2').state).toBe('connected');
+  });
+
   it('says plainly when a driver cannot browse or discover', async () => {
     const { call } = await setup();
     expect(await call('devices:browse', { deviceId: 'plc1' })).toMatchObject({ ok: false, error: { code: 'unsupported', message: expect.stringMatching(/no address space/) } });
