@@ -137,6 +137,10 @@ describe('trend of 8 tags with real gaps', () => {
     await page.waitForTimeout(1500);
     await page.screenshot({ path: path.join(shots, 'trend-8-tags-outage.png') });
     await page.getByTestId('trend-canvas').screenshot({ path: path.join(shots, 'trend-8-tags-lanes.png') });
+    // A laptop screen: every lane still fits, with its scale.
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: path.join(shots, 'trend-8-tags-1366x768.png') });
 
     // One time zone everywhere: local (India) by default, the other zone on hover; switch and it flips.
     const time = tt101.getByTestId('live-time');

@@ -16,12 +16,14 @@ import { ErrorNotice } from './ErrorNotice.js';
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#8B4513'];
 
 /** Width of every y axis, the same in every lane so the time axes line up. */
-const AXIS_SIZE = 86;
+const AXIS_SIZE = 96;
 /** Room above an analog lane's plot for its horizontal unit labels. */
-const UNIT_LABEL_ROOM = 18;
+const UNIT_LABEL_ROOM = 24;
 const X_AXIS_SIZE = 30;
-const STEP_LANE_HEIGHT = 38;
-const MIN_ANALOG_HEIGHT = 60;
+const STEP_LANE_HEIGHT = 40;
+/** Room above a step lane's plot for its tag name and states. */
+const STEP_NAME_ROOM = 13;
+const MIN_ANALOG_HEIGHT = 38;
 const FONT = '12px system-ui, "DejaVu Sans", sans-serif';
 
 interface SeriesConfig {
@@ -60,7 +62,7 @@ function lowerBound(ts: readonly number[], t: number): number {
 function laneHeights(lanes: readonly Lane[], states: (lane: Lane) => number, total: number): number[] {
   const fixed = lanes.map((lane) => (lane.kind === 'analog' ? 0 : lane.kind === 'boolean' ? STEP_LANE_HEIGHT : Math.max(STEP_LANE_HEIGHT, 18 + 16 * states(lane))));
   const analogCount = lanes.filter((l) => l.kind === 'analog').length;
-  const rest = total - X_AXIS_SIZE - fixed.reduce((a, b) => a + b, 0);
+  const rest = total - X_AXIS_SIZE - fixed.reduce((a, b) => a + b, 0) - analogCount * UNIT_LABEL_ROOM;
   const analog = analogCount === 0 ? 0 : Math.max(MIN_ANALOG_HEIGHT, Math.floor(rest / analogCount));
   return lanes.map((lane, i) => (lane.kind === 'analog' ? analog + UNIT_LABEL_ROOM : fixed[i]!) + (i === lanes.length - 1 ? X_AXIS_SIZE : 0));
 }
@@ -85,7 +87,7 @@ function renderBands(lane: LanePlot, shown: TimeFormatter): void {
     el.style.width = `${Math.max(2, right - left)}px`;
     el.title = `${bandLabel(band, (from, to) => formatTimeSpan(shown, from, to))} (${shown.label(band.from)})`;
     el.setAttribute('aria-label', el.title);
-    if (right - left > 90) {
+    if (right - left > 90 && lane.lane.kind === 'analog') {
       const text = document.createElement('span');
       text.className = 'trend-gap-text';
       // The reason's first clause ("no connection"); the whole of it is on hover.
@@ -134,8 +136,8 @@ function buildLanePlot(
   const ticks = { stroke: '#9aa0a6' };
   const axisBase = { stroke: '#1a1a1a', font: FONT, size: AXIS_SIZE, ticks };
   const xAxis: uPlot.Axis = options.isLast
-    ? { ...axisBase, size: X_AXIS_SIZE, grid, values: (_u, splits, _a, _s, increment) => splits.map((ts) => shown.clock(ts, increment < 60_000)) }
-    : { ...axisBase, size: 0, grid, ticks: { show: false }, values: (_u, splits) => splits.map(() => '') };
+    ? { ...axisBase, size: X_AXIS_SIZE, space: 80, grid, values: (_u, splits, _a, _s, increment) => splits.map((ts) => shown.clock(ts, increment < 60_000)) }
+    : { ...axisBase, size: 0, space: 80, grid, ticks: { show: false }, values: (_u, splits) => splits.map(() => '') };
   const scales: uPlot.Scales = { x: { time: true } };
   const axes: uPlot.Axis[] = [xAxis];
   const uSeries: uPlot.Series[] = [
@@ -156,6 +158,8 @@ function buildLanePlot(
         side: axis.side === 'left' ? 3 : 1,
         stroke: members.length === 1 ? members[0]!.color : '#1a1a1a',
         grid: axis.side === 'left' ? grid : { show: false },
+        // Dense enough that a short lane still has two ticks to read against.
+        space: 22,
         values: (_u, splits, _a, _s, increment) => splits.map((v) => formatTick(v, increment)),
       });
     }
@@ -220,7 +224,7 @@ function buildLanePlot(
       ms: 1,
       // Tick placement (whole minutes, hours) follows the chosen zone, not the browser's.
       tzDate: (ts) => shown.wallDate(ts),
-      padding: [lane.kind === 'analog' ? UNIT_LABEL_ROOM : 6, options.needsRight ? 0 : 12, 0, 0],
+      padding: [lane.kind === 'analog' ? UNIT_LABEL_ROOM : STEP_NAME_ROOM, options.needsRight ? 0 : 12, 0, 0],
       scales,
       axes,
       cursor: { drag: { x: false, y: false }, sync: { key: options.syncKey } },
@@ -262,11 +266,14 @@ function buildLanePlot(
   layer.className = 'trend-gap-layer';
   plot.over.appendChild(layer);
   if (lane.kind !== 'analog') {
+    // Above the plot, not on it: the name must not hide the newest state.
     const label = document.createElement('div');
     label.className = 'trend-lane-name';
     label.dataset.testid = 'trend-lane-name';
     label.textContent = `${series[0]!.name} · ${series[0]!.states.join(' / ')}`;
-    plot.over.appendChild(label);
+    label.style.color = series[0]!.color;
+    label.style.left = `${plot.over.offsetLeft + 2}px`;
+    plot.over.parentElement?.appendChild(label);
   }
   const lanePlot: LanePlot = { lane, series, plot, bands: [], layer, ...(legendEl === undefined ? {} : { legend: legendEl }) };
   holder.lane = lanePlot;
@@ -388,7 +395,8 @@ export function Trend() {
     const statesOf = (lane: Lane) => (lane.kind === 'analog' ? 0 : configs.find((c) => c.tagId === lane.tagId)?.states.length ?? 2);
     const sizes = () => {
       const width = Math.max(200, wrapper.clientWidth);
-      return laneHeights(lanes, statesOf, Math.max(160, wrapper.clientHeight)).map((height) => ({ width, height }));
+      // 2 px short of the wrapper, so rounding never adds a scroll bar.
+      return laneHeights(lanes, statesOf, Math.max(160, wrapper.clientHeight - 2)).map((height) => ({ width, height }));
     };
     const initial = sizes();
     const built = lanes.map((lane, index) => {
