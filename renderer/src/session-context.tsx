@@ -14,7 +14,7 @@ export function useSession(): Session {
   return session;
 }
 
-type StoreKey = 'system' | 'devices' | 'catalog' | 'live' | 'selection' | 'trend' | 'clock';
+type StoreKey = 'system' | 'devices' | 'catalog' | 'live' | 'selection' | 'trend' | 'clock' | 'settings';
 type StateOf<K extends StoreKey> = ReturnType<Session[K]['getState']>;
 
 /** Subscribes a component to one slice of one session store. */

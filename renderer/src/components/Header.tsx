@@ -1,4 +1,6 @@
 import { formatBytes, formatCount, formatDuration } from '../format/format.js';
+import { isTimeZoneChoice, machineTimeZone } from '../format/time.js';
+import { useTimeFormats } from '../format/use-time-format.js';
 import { useSession, useSessionStore } from '../session-context.js';
 import { ErrorNotice } from './ErrorNotice.js';
 
@@ -42,6 +44,31 @@ function StoreStatsView() {
   );
 }
 
+/** One time zone for every timestamp on screen; the other one is on hover. */
+function TimeZoneSetting() {
+  const session = useSession();
+  const choice = useSessionStore('settings', (s) => s.timeZone);
+  const now = useSessionStore('clock', (s) => s.now);
+  const { shown, other } = useTimeFormats();
+  const machine = machineTimeZone();
+  const localLabel = choice === 'local' ? shown.label(now) : other.label(now);
+  return (
+    <label className="time-zone-setting" title={`Every time on screen is shown in this zone; hover a time for ${other.zone === 'UTC' ? 'UTC' : `${other.zone} (${other.label(now)})`}. Saved in this browser.`}>
+      <span>Time zone</span>
+      <select
+        data-testid="time-zone-setting"
+        value={choice}
+        onChange={(event) => {
+          if (isTimeZoneChoice(event.target.value)) session.settings.getState().setTimeZone(event.target.value);
+        }}
+      >
+        <option value="local">This computer ({machine === 'UTC' ? 'UTC' : `${machine}, ${localLabel}`})</option>
+        <option value="utc">UTC</option>
+      </select>
+    </label>
+  );
+}
+
 export function Header() {
   const session = useSession();
   const info = useSessionStore('system', (s) => s.info);
@@ -64,6 +91,7 @@ export function Header() {
         )}
         {infoError !== undefined && <ErrorNotice what="Could not read system info" error={infoError} />}
       </div>
+      <TimeZoneSetting />
       <StoreStatsView />
     </header>
   );

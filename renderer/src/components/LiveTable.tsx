@@ -2,7 +2,9 @@ import { memo, useCallback, useDeferredValue, useMemo, useRef, useState } from '
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { TagInfo } from '../../../shared/api/types.js';
 import type { Reading } from '../../../shared/reading.js';
-import { formatCount, formatDuration, formatLocalTime, formatUtcOffset, formatValue } from '../format/format.js';
+import { formatCount, formatDuration, formatValue } from '../format/format.js';
+import { timeWithZone } from '../format/time.js';
+import { type TimeFormats, useTimeFormats } from '../format/use-time-format.js';
 import { useSession, useSessionStore } from '../session-context.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { WriteDialog } from './WriteDialog.js';
@@ -38,6 +40,25 @@ function QualityCell({ reading }: { reading: Reading | undefined }) {
       {reading.quality !== 'good' && reading.status !== undefined && <span className="quality-status">{reading.status}</span>}
     </div>
   );
+}
+
+/** The reading's time in the chosen zone, the other zone on hover. */
+function TimeCell({ ts }: { ts: number | undefined }) {
+  const { shown, other } = useTimeFormats();
+  return (
+    <div className="cell cell-time" role="cell" data-testid="live-time" title={ts === undefined ? undefined : `${timeWithZone(other, ts)}\n${timeWithZone(shown, ts)}`}>
+      {ts === undefined ? '—' : shown.time(ts)}
+    </div>
+  );
+}
+
+function timeHeading(formats: TimeFormats, now: number): { label: string; title: string } {
+  const zone = formats.shown.label(now);
+  return {
+    // Short: the column is narrow; the heading's tooltip names the zone in full.
+    label: zone === 'UTC' ? 'Time UTC' : `Time ${zone.slice(3)}`,
+    title: `Source timestamp in ${formats.shown.zone} (${zone}), as chosen in the header; hover a time for ${formats.other.zone === 'UTC' ? 'UTC' : formats.other.zone}`,
+  };
 }
 
 interface LiveRowProps {
@@ -88,9 +109,7 @@ const LiveRow = memo(function LiveRow({ tag, deviceName, start, odd, onWrite }: 
         {tag.unit}
       </div>
       <QualityCell reading={reading} />
-      <div className="cell cell-time" role="cell" title={reading === undefined ? undefined : `${new Date(reading.ts).toISOString()} (UTC)`}>
-        {reading === undefined ? '—' : formatLocalTime(reading.ts)}
-      </div>
+      <TimeCell ts={reading?.ts} />
       {reading === undefined ? (
         <div className="cell cell-age" role="cell">
           —
@@ -185,8 +204,7 @@ export function LiveTable() {
     getItemKey: (index) => visibleRows[index]?.tag.tagId ?? index,
   });
 
-  const offset = formatUtcOffset(Date.now());
-  const timeLabel = offset === 'UTC+00:00' ? 'Time (UTC)' : `Time (${offset})`;
+  const heading = timeHeading(useTimeFormats(), Date.now());
   return (
     <section className="panel live-panel" aria-labelledby="live-title">
       <div className="panel-toolbar">
@@ -265,8 +283,8 @@ export function LiveTable() {
           <div className="cell cell-quality" role="columnheader">
             Quality
           </div>
-          <div className="cell cell-time" role="columnheader" title={`Source timestamp in this computer's local time (${offset}); hover a time for UTC`}>
-            {timeLabel}
+          <div className="cell cell-time" role="columnheader" data-testid="live-time-heading" title={heading.title}>
+            {heading.label}
           </div>
           <div className="cell cell-age" role="columnheader" title="Time since the reading's timestamp">
             Age
@@ -296,7 +314,7 @@ export function LiveTable() {
           {!loaded && error === undefined && <div className="empty-state">Loading tags…</div>}
         </div>
       </div>
-      <div className="panel-footnote">Tick a row (or click it) to add the tag to the trend. Hover a time for its UTC value.</div>
+      <div className="panel-footnote">Tick a row (or click it) to add the tag to the trend. Hover a time to see it in the other time zone.</div>
       {writing !== undefined && <WriteDialog tag={writing} onClose={() => setWriting(undefined)} />}
     </section>
   );

@@ -1,94 +1,50 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useId, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ApiError } from '../../../shared/api/contract.js';
 import type { TrendSeries } from '../state/stores.js';
 import { MAX_TREND_TAGS, TREND_WINDOWS } from '../state/stores.js';
-import { formatClockTick, formatLocalTime, formatValue } from '../format/format.js';
+import { formatValue } from '../format/format.js';
+import { type TimeFormatter, formatTimeSpan } from '../format/time.js';
+import { useTimeFormats } from '../format/use-time-format.js';
 import { useSession, useSessionStore } from '../session-context.js';
+import { type GapBand, bandLabel, findGaps, isDrawable, laneBands, silenceLimitMs, withGapBreaks } from '../trend/gaps.js';
+import { BOOLEAN_STATES, type Lane, type SeriesKind, assignLanes, detectKind, enumStates, formatTick, plotY, unitLabel } from '../trend/lanes.js';
 import { ErrorNotice } from './ErrorNotice.js';
 
 /** Distinct on white and for the common colour-vision deficiencies (Okabe–Ito, plus two). */
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#8B4513'];
 
+/** Width of every y axis, the same in every lane so the time axes line up. */
+const AXIS_SIZE = 96;
+/** Room above an analog lane's plot for its horizontal unit labels. */
+const UNIT_LABEL_ROOM = 24;
+const X_AXIS_SIZE = 30;
+const STEP_LANE_HEIGHT = 40;
+/** Room above a step lane's plot for its tag name and states. */
+const STEP_NAME_ROOM = 13;
+const MIN_ANALOG_HEIGHT = 38;
+const FONT = '12px system-ui, "DejaVu Sans", sans-serif';
+
 interface SeriesConfig {
   tagId: string;
   name: string;
   unit: string;
+  intervalMs: number;
+  kind: SeriesKind;
+  /** Enumeration states, in the order they first appeared (booleans: FALSE, TRUE). */
+  states: readonly string[];
   color: string;
 }
 
-function scaleKey(unit: string): string {
-  return `unit:${unit}`;
-}
-
-function buildOptions(configs: readonly SeriesConfig[], width: number, height: number, legendHost: HTMLElement): uPlot.Options {
-  const units = [...new Set(configs.map((c) => c.unit))];
-  const scales: uPlot.Scales = { x: { time: true } };
-  for (const unit of units) scales[scaleKey(unit)] = { auto: true };
-  const axisStyle = { stroke: '#1a1a1a', font: '13px system-ui, "DejaVu Sans", sans-serif', labelFont: 'bold 13px system-ui, "DejaVu Sans", sans-serif' };
-  const grid = { stroke: '#d5d9de', width: 1 };
-  // One axis per unit for the first two units (left, right); further units share the plot, read them in the legend.
-  const axes: uPlot.Axis[] = [
-    {
-      ...axisStyle,
-      grid,
-      ticks: { stroke: '#9aa0a6' },
-      // 24-hour local time; seconds only when ticks are closer than a minute.
-      values: (_u, splits, _axis, _space, increment) => splits.map((ts) => formatClockTick(ts, increment < 60_000)),
-    },
-  ];
-  units.slice(0, 2).forEach((unit, index) => {
-    axes.push({
-      ...axisStyle,
-      scale: scaleKey(unit),
-      side: index === 0 ? 3 : 1,
-      label: unit === '' ? '(no unit)' : unit,
-      labelSize: 22,
-      space: 22,
-      size: 64,
-      grid: index === 0 ? grid : { show: false },
-      ticks: { stroke: '#9aa0a6' },
-      values: (_u, splits) => splits.map((v) => formatValue(v)),
-    });
-  });
-  return {
-    width,
-    height,
-    ms: 1,
-    scales,
-    axes,
-    cursor: { drag: { x: false, y: false } },
-    // The legend lives beside the plot: with several series a legend below would eat the plot's height.
-    legend: { live: true, mount: (_u, table) => legendHost.appendChild(table) },
-    series: [
-      { label: 'Time', value: (_u, ts, _s, dataIdx) => (dataIdx === null || ts === null || ts === undefined ? 'latest' : formatLocalTime(ts)) },
-      ...configs.map<uPlot.Series>((c) => ({
-        // The unit rides with the value, so it stays visible when a long name is cut.
-        label: c.name,
-        scale: scaleKey(c.unit),
-        stroke: c.color,
-        width: 2,
-        spanGaps: false,
-        points: { show: false },
-        // Without the cursor on the plot, the legend shows the latest value.
-        value: (u, v, seriesIdx, dataIdx) => {
-          const shown = dataIdx === null ? latest(u.data[seriesIdx]) : v;
-          const text = shown === null || shown === undefined ? '—' : formatValue(shown);
-          return c.unit === '' ? text : `${text} ${c.unit}`;
-        },
-      })),
-    ],
-  };
-}
-
-function latest(values: ArrayLike<number | null | undefined> | undefined): number | null {
-  if (values === undefined) return null;
-  for (let i = values.length - 1; i >= 0; i--) {
-    const v = values[i];
-    if (v !== null && v !== undefined) return v;
-  }
-  return null;
+/** One uPlot per lane, and what its draw hooks need. */
+interface LanePlot {
+  lane: Lane;
+  series: SeriesConfig[];
+  plot: uPlot;
+  bands: GapBand[];
+  layer: HTMLDivElement;
+  legend?: HTMLElement;
 }
 
 /** First index whose ts is >= t (binary search). */
@@ -103,22 +59,257 @@ function lowerBound(ts: readonly number[], t: number): number {
   return lo;
 }
 
-/** One x array for all series: missing points are `undefined` (line spans), gaps stay `null`. */
-function alignedData(configs: readonly SeriesConfig[], series: ReadonlyMap<string, TrendSeries>, from: number): uPlot.AlignedData {
-  const tables: uPlot.AlignedData[] = configs.map((c) => {
-    const buffer = series.get(c.tagId);
-    if (buffer === undefined) return [[], []];
-    // Keep one point before the window so the line enters from the edge.
-    const start = Math.max(0, lowerBound(buffer.ts, from) - 1);
-    return [buffer.ts.slice(start), buffer.values.slice(start)];
-  });
-  if (tables.length === 1) return tables[0]!;
-  // 1 = NULL_RETAIN: a null (bad quality) stays a gap after the join.
-  return uPlot.join(tables, tables.map(() => [0, 1] as uPlot.JoinNullMode[]));
+function laneHeights(lanes: readonly Lane[], states: (lane: Lane) => number, total: number): number[] {
+  const fixed = lanes.map((lane) => (lane.kind === 'analog' ? 0 : lane.kind === 'boolean' ? STEP_LANE_HEIGHT : Math.max(STEP_LANE_HEIGHT, 18 + 16 * states(lane))));
+  const analogCount = lanes.filter((l) => l.kind === 'analog').length;
+  const rest = total - X_AXIS_SIZE - fixed.reduce((a, b) => a + b, 0) - analogCount * UNIT_LABEL_ROOM;
+  const analog = analogCount === 0 ? 0 : Math.max(MIN_ANALOG_HEIGHT, Math.floor(rest / analogCount));
+  return lanes.map((lane, i) => (lane.kind === 'analog' ? analog + UNIT_LABEL_ROOM : fixed[i]!) + (i === lanes.length - 1 ? X_AXIS_SIZE : 0));
 }
 
-function plotSize(wrapper: HTMLElement): { width: number; height: number } {
-  return { width: Math.max(200, wrapper.clientWidth), height: Math.max(120, wrapper.clientHeight) };
+/** Draws the gap bands as elements in the plot's overlay: hoverable (title) and visible to tests. */
+function renderBands(lane: LanePlot, shown: TimeFormatter): void {
+  const { plot, layer, bands } = lane;
+  const width = plot.over.clientWidth;
+  const parts: HTMLElement[] = [];
+  for (const band of bands) {
+    const left = Math.max(0, plot.valToPos(band.from, 'x'));
+    const right = Math.min(width, plot.valToPos(band.to, 'x'));
+    if (!(right > left)) continue;
+    const el = document.createElement('div');
+    el.className = `trend-gap trend-gap-${band.kind}`;
+    el.dataset.testid = 'trend-gap';
+    el.dataset.kind = band.kind;
+    el.dataset.from = String(band.from);
+    el.dataset.to = String(band.to);
+    el.dataset.tags = band.tags.join('\n');
+    el.style.left = `${left}px`;
+    el.style.width = `${Math.max(2, right - left)}px`;
+    el.title = `${bandLabel(band, (from, to) => formatTimeSpan(shown, from, to))} (${shown.label(band.from)})`;
+    el.setAttribute('aria-label', el.title);
+    if (right - left > 90 && lane.lane.kind === 'analog') {
+      const text = document.createElement('span');
+      text.className = 'trend-gap-text';
+      // The reason's first clause ("no connection"); the whole of it is on hover.
+      text.textContent = band.kind === 'no-data' ? 'no data' : (band.status?.split(':')[0] ?? 'bad quality');
+      el.appendChild(text);
+    }
+    parts.push(el);
+  }
+  layer.replaceChildren(...parts);
+}
+
+/** Horizontal unit labels above each axis (uPlot's rotated labels read upside down on the right and sit on the ticks). */
+function renderUnitLabels(lane: LanePlot): void {
+  if (lane.lane.kind !== 'analog') return;
+  const { plot } = lane;
+  const wrap = plot.over.parentElement;
+  if (wrap === null) return;
+  wrap.querySelectorAll('.trend-axis-label').forEach((el) => el.remove());
+  const overLeft = plot.over.offsetLeft;
+  const overRight = overLeft + plot.over.offsetWidth;
+  for (const axis of lane.lane.axes) {
+    const members = lane.series.filter((s) => axis.tagIds.includes(s.tagId));
+    const el = document.createElement('div');
+    el.className = `trend-axis-label trend-axis-label-${axis.side}`;
+    el.dataset.testid = 'trend-axis-label';
+    el.dataset.unit = axis.unit;
+    el.dataset.side = axis.side;
+    el.dataset.tags = members.map((m) => m.tagId).join(' ');
+    el.textContent = unitLabel(axis.unit);
+    el.title = `${unitLabel(axis.unit)}: ${members.map((m) => m.name).join(', ')}`;
+    el.style.color = members.length === 1 ? members[0]!.color : '#1a1a1a';
+    el.style.width = `${AXIS_SIZE - 8}px`;
+    el.style.left = axis.side === 'left' ? `${overLeft - AXIS_SIZE + 4}px` : `${overRight + 4}px`;
+    wrap.appendChild(el);
+  }
+}
+
+function buildLanePlot(
+  lane: Lane,
+  series: SeriesConfig[],
+  size: { width: number; height: number },
+  options: { isLast: boolean; isFirst: boolean; needsRight: boolean; syncKey: string; legendHost: HTMLElement; shown: TimeFormatter; other: TimeFormatter; host: HTMLElement },
+): LanePlot {
+  const { shown, other } = options;
+  const grid = { stroke: '#d5d9de', width: 1 };
+  const ticks = { stroke: '#9aa0a6' };
+  const axisBase = { stroke: '#1a1a1a', font: FONT, size: AXIS_SIZE, ticks };
+  const xAxis: uPlot.Axis = options.isLast
+    ? { ...axisBase, size: X_AXIS_SIZE, space: 80, grid, values: (_u, splits, _a, _s, increment) => splits.map((ts) => shown.clock(ts, increment < 60_000)) }
+    : { ...axisBase, size: 0, space: 80, grid, ticks: { show: false }, values: (_u, splits) => splits.map(() => '') };
+  const scales: uPlot.Scales = { x: { time: true } };
+  const axes: uPlot.Axis[] = [xAxis];
+  const uSeries: uPlot.Series[] = [
+    {
+      label: 'Time',
+      value: (_u, ts) => (ts === null || ts === undefined ? 'latest' : shown.time(ts)),
+    },
+  ];
+  let right = false;
+  if (lane.kind === 'analog') {
+    for (const axis of lane.axes) {
+      scales[axis.scale] = { auto: true };
+      const members = series.filter((s) => axis.tagIds.includes(s.tagId));
+      if (axis.side === 'right') right = true;
+      axes.push({
+        ...axisBase,
+        scale: axis.scale,
+        side: axis.side === 'left' ? 3 : 1,
+        stroke: members.length === 1 ? members[0]!.color : '#1a1a1a',
+        grid: axis.side === 'left' ? grid : { show: false },
+        // Dense enough that a short lane still has two ticks to read against.
+        space: 22,
+        values: (_u, splits, _a, _s, increment) => splits.map((v) => formatTick(v, increment)),
+      });
+    }
+    for (const s of series) {
+      const axis = lane.axes.find((a) => a.tagIds.includes(s.tagId))!;
+      uSeries.push({
+        label: s.name,
+        scale: axis.scale,
+        stroke: s.color,
+        width: 2,
+        spanGaps: false,
+        points: { show: false },
+        value: (u, v, seriesIdx, dataIdx) => {
+          const shownValue = dataIdx === null ? latest(u.data[seriesIdx]) : v;
+          const text = shownValue === null || shownValue === undefined ? '—' : formatValue(shownValue);
+          return s.unit === '' ? text : `${text} ${s.unit}`;
+        },
+      });
+    }
+  } else {
+    const s = series[0]!;
+    const states = s.states;
+    scales.state = { auto: false, range: [-0.35, Math.max(1, states.length - 1) + 0.35] };
+    axes.push({
+      ...axisBase,
+      scale: 'state',
+      side: 3,
+      stroke: s.color,
+      grid: { show: false },
+      splits: () => states.map((_, i) => i),
+      values: (_u, splits) => splits.map((i) => {
+        const text = states[i] ?? '';
+        return text.length > 10 ? `${text.slice(0, 9)}…` : text;
+      }),
+    });
+    uSeries.push({
+      label: s.name,
+      scale: 'state',
+      stroke: s.color,
+      width: 2,
+      spanGaps: false,
+      points: { show: false },
+      paths: uPlot.paths.stepped!({ align: 1 }),
+      ...(s.kind === 'boolean' ? { fill: `${s.color}33`, fillTo: 0 } : {}),
+      value: (u, v, seriesIdx, dataIdx) => {
+        const y = dataIdx === null ? latest(u.data[seriesIdx]) : v;
+        return y === null || y === undefined ? '—' : (states[Math.round(y)] ?? '—');
+      },
+    });
+  }
+  if (options.needsRight && !right) {
+    // A blank right axis keeps this lane's plot as wide as the lanes that have one.
+    const scale = lane.kind === 'analog' ? lane.axes[0]!.scale : 'state';
+    axes.push({ ...axisBase, scale, side: 1, grid: { show: false }, ticks: { show: false }, values: (_u, splits) => splits.map(() => '') });
+  }
+  let legendEl: HTMLElement | undefined;
+  const holder: { lane?: LanePlot } = {};
+  const plot = new uPlot(
+    {
+      width: size.width,
+      height: size.height,
+      ms: 1,
+      // Tick placement (whole minutes, hours) follows the chosen zone, not the browser's.
+      tzDate: (ts) => shown.wallDate(ts),
+      padding: [lane.kind === 'analog' ? UNIT_LABEL_ROOM : STEP_NAME_ROOM, options.needsRight ? 0 : 12, 0, 0],
+      scales,
+      axes,
+      cursor: { drag: { x: false, y: false }, sync: { key: options.syncKey } },
+      legend: {
+        live: true,
+        mount: (_u, table) => {
+          legendEl = table;
+          table.dataset.lane = lane.id;
+          options.legendHost.appendChild(table);
+        },
+      },
+      series: uSeries,
+      hooks: {
+        draw: [
+          () => {
+            if (holder.lane === undefined) return;
+            renderBands(holder.lane, shown);
+            renderUnitLabels(holder.lane);
+          },
+        ],
+        setLegend: [
+          (u) => {
+            // The time row shows the chosen zone; its tooltip the other one.
+            const cell = legendEl?.querySelector<HTMLElement>('.u-series:first-child .u-value');
+            const idx = u.cursor.idx;
+            const ts = idx === null || idx === undefined ? undefined : u.data[0][idx];
+            if (cell !== null && cell !== undefined) cell.title = ts === undefined ? '' : `${other.dateTime(ts)} ${other.label(ts)}`;
+          },
+        ],
+      },
+    },
+    undefined,
+    options.host,
+  );
+  plot.root.dataset.testid = 'trend-lane';
+  plot.root.dataset.lane = lane.id;
+  plot.root.dataset.kind = lane.kind;
+  const layer = document.createElement('div');
+  layer.className = 'trend-gap-layer';
+  plot.over.appendChild(layer);
+  if (lane.kind !== 'analog') {
+    // Above the plot, not on it: the name must not hide the newest state.
+    const label = document.createElement('div');
+    label.className = 'trend-lane-name';
+    label.dataset.testid = 'trend-lane-name';
+    label.textContent = `${series[0]!.name} · ${series[0]!.states.join(' / ')}`;
+    label.style.color = series[0]!.color;
+    label.style.left = `${plot.over.offsetLeft + 2}px`;
+    plot.over.parentElement?.appendChild(label);
+  }
+  const lanePlot: LanePlot = { lane, series, plot, bands: [], layer, ...(legendEl === undefined ? {} : { legend: legendEl }) };
+  holder.lane = lanePlot;
+  if (!options.isFirst) legendEl?.classList.add('trend-legend-follow');
+  return lanePlot;
+}
+
+function latest(values: ArrayLike<number | null | undefined> | undefined): number | null {
+  if (values === undefined) return null;
+  for (let i = values.length - 1; i >= 0; i--) {
+    const v = values[i];
+    if (v !== null && v !== undefined) return v;
+  }
+  return null;
+}
+
+/** The lane's data and gap bands over [from, now]. */
+function laneData(lane: LanePlot, series: ReadonlyMap<string, TrendSeries>, from: number, now: number): uPlot.AlignedData {
+  const perSeries: { name: string; gaps: ReturnType<typeof findGaps> }[] = [];
+  const tables: uPlot.AlignedData[] = lane.series.map((c) => {
+    const buffer = series.get(c.tagId);
+    if (buffer === undefined || buffer.status !== 'ready') return [[], []];
+    const gaps = findGaps(buffer, { maxSilenceMs: silenceLimitMs(c.intervalMs), now, ...(buffer.knownFrom === undefined ? {} : { knownFrom: buffer.knownFrom }) });
+    perSeries.push({ name: c.name, gaps: gaps.filter((g) => g.to >= from) });
+    // Keep one point before the window so the line enters from the edge.
+    const start = Math.max(0, lowerBound(buffer.ts, from) - 1);
+    const ts = buffer.ts.slice(start);
+    const y = ts.map((_, i) => plotY(c.kind, buffer.values[start + i]!, buffer.quality[start + i]!, c.states));
+    const broken = withGapBreaks(ts, y, gaps);
+    return [broken.ts, broken.y];
+  });
+  lane.bands = laneBands(perSeries);
+  if (tables.length === 1) return tables[0]!;
+  // 2 = NULL_EXPAND: a null (bad quality, gap break) also blanks the other series' x slots up to this series' next point;
+  // otherwise the line would join across the gap through those (undefined = span) slots.
+  return uPlot.join(tables, tables.map(() => [0, 2] as uPlot.JoinNullMode[]));
 }
 
 /** One line of notes about the series (loading, truncated, nothing to draw), and any history error. */
@@ -136,12 +327,12 @@ function SeriesStatus({ configs }: { configs: readonly SeriesConfig[] }) {
     else if (buffer.status === 'error' && buffer.error !== undefined) errors.push({ name: c.name, tagId: c.tagId, error: buffer.error });
     else {
       if (buffer.truncated) truncated.push(c.name);
-      if (buffer.ts.length > 0 && buffer.values.every((v) => v === null)) empty.push(c.name);
+      if (buffer.ts.length > 0 && buffer.values.every((v, i) => !isDrawable(v, buffer.quality[i]!))) empty.push(c.name);
     }
   }
   const notes = [
     loading.length > 0 ? `loading history: ${loading.join(', ')}` : '',
-    empty.length > 0 ? `nothing to draw (bad quality or not numeric): ${empty.join(', ')}` : '',
+    empty.length > 0 ? `nothing to draw (bad quality or no value): ${empty.join(', ')}` : '',
     truncated.length > 0 ? `history truncated to the newest points: ${truncated.join(', ')}` : '',
   ].filter((note) => note !== '');
   if (notes.length === 0 && errors.length === 0) return null;
@@ -167,15 +358,21 @@ export function Trend() {
   const version = useSessionStore('trend', (s) => s.version);
   const series = useSessionStore('trend', (s) => s.series);
   const second = useSessionStore('clock', (s) => Math.floor(s.now / 1000));
+  const { shown, other } = useTimeFormats();
+  const syncKey = useId();
   const wrapperRef = useRef<HTMLDivElement>(null);
   const legendRef = useRef<HTMLDivElement>(null);
-  const plotRef = useRef<uPlot | null>(null);
+  const lanesRef = useRef<LanePlot[]>([]);
 
-  // Keyed on what the plot shows, so a catalog reload (e.g. after a reconnect) does not rebuild it.
+  // Keyed on what the plots show (name, unit, kind, states), so new readings and catalog reloads do not rebuild them.
   const configKey = selected
     .map((tagId) => {
       const tag = byId.get(tagId);
-      return `${tagId}\t${tag?.name ?? tagId}\t${tag?.unit ?? ''}`;
+      const buffer = series.get(tagId);
+      const values = buffer?.values ?? [];
+      const kind = detectKind(values);
+      const states = kind === 'boolean' ? BOOLEAN_STATES : kind === 'enum' ? enumStates(values) : [];
+      return JSON.stringify([tagId, tag?.name ?? tagId, tag?.unit ?? '', tag?.intervalMs ?? 1000, kind, states]);
     })
     .join('\n');
   const configs = useMemo<SeriesConfig[]>(
@@ -183,45 +380,53 @@ export function Trend() {
       configKey === ''
         ? []
         : configKey.split('\n').map((line, index) => {
-            const [tagId = '', name = '', unit = ''] = line.split('\t');
-            return { tagId, name, unit, color: PALETTE[index % PALETTE.length]! };
+            const [tagId, name, unit, intervalMs, kind, states] = JSON.parse(line) as [string, string, string, number, SeriesKind, string[]];
+            return { tagId, name, unit, intervalMs, kind, states, color: PALETTE[index % PALETTE.length]! };
           }),
     [configKey],
   );
+  const lanes = useMemo(() => assignLanes(configs), [configs]);
 
   useEffect(() => {
     const wrapper = wrapperRef.current;
     const legendHost = legendRef.current;
     if (wrapper === null || legendHost === null || configs.length === 0) return;
-    const { width, height } = plotSize(wrapper);
-    const plot = new uPlot(buildOptions(configs, width, height, legendHost), undefined, wrapper);
-    plotRef.current = plot;
-    const observer = new ResizeObserver(() => plot.setSize(plotSize(wrapper)));
+    const needsRight = lanes.some((l) => l.kind === 'analog' && l.axes.length > 1);
+    const statesOf = (lane: Lane) => (lane.kind === 'analog' ? 0 : configs.find((c) => c.tagId === lane.tagId)?.states.length ?? 2);
+    const sizes = () => {
+      const width = Math.max(200, wrapper.clientWidth);
+      // 2 px short of the wrapper, so rounding never adds a scroll bar.
+      return laneHeights(lanes, statesOf, Math.max(160, wrapper.clientHeight - 2)).map((height) => ({ width, height }));
+    };
+    const initial = sizes();
+    const built = lanes.map((lane, index) => {
+      const members = lane.kind === 'analog' ? configs.filter((c) => lane.axes.some((a) => a.tagIds.includes(c.tagId))) : configs.filter((c) => c.tagId === lane.tagId);
+      return buildLanePlot(lane, members, initial[index]!, { isFirst: index === 0, isLast: index === lanes.length - 1, needsRight, syncKey, legendHost, shown, other, host: wrapper });
+    });
+    lanesRef.current = built;
+    const observer = new ResizeObserver(() => {
+      const next = sizes();
+      built.forEach((l, i) => l.plot.setSize(next[i]!));
+    });
     observer.observe(wrapper);
     return () => {
       observer.disconnect();
-      plot.destroy();
-      plotRef.current = null;
+      for (const l of built) l.plot.destroy();
+      lanesRef.current = [];
     };
-  }, [configs]);
+  }, [configs, lanes, syncKey, shown, other]);
 
   useEffect(() => {
-    const plot = plotRef.current;
-    if (plot === null) return;
-    const now = Date.now();
-    plot.setData(alignedData(configs, series, now - windowMs), false);
-    plot.setScale('x', { min: now - windowMs, max: now });
-    if (plot.cursor.idx === null || plot.cursor.idx === undefined) plot.setLegend({});
-  }, [configs, series, version, windowMs]);
+    // Redrawn on every batch and every second: the time axis moves and an ongoing gap grows even when no reading arrives.
+    const now = Math.max(Date.now(), second * 1000);
+    for (const lane of lanesRef.current) {
+      lane.plot.setData(laneData(lane, series, now - windowMs, now), false);
+      lane.plot.setScale('x', { min: now - windowMs, max: now });
+      if (lane.plot.cursor.idx === null || lane.plot.cursor.idx === undefined) lane.plot.setLegend({});
+    }
+  }, [configs, lanes, series, version, windowMs, second, shown]);
 
-  useEffect(() => {
-    // Keep the time axis moving even when no reading arrives (a dead device shows as a flat end).
-    const plot = plotRef.current;
-    if (plot === null) return;
-    const now = second * 1000;
-    plot.setScale('x', { min: now - windowMs, max: now });
-  }, [second, windowMs]);
-
+  const zone = shown.label(second * 1000);
   return (
     <section className="panel trend-panel" aria-labelledby="trend-title">
       <div className="panel-toolbar">
@@ -244,7 +449,15 @@ export function Trend() {
         <span className="panel-count" data-testid="trend-series-count" data-count={configs.length}>
           {configs.length} series
         </span>
-        <span className="muted">time axis: local time · bad quality drawn as gaps</span>
+        <span className="trend-key muted" data-testid="trend-time-zone" title={`Time axis in ${shown.zone} (${zone}); hover the legend's time for ${other.zone}`}>
+          time: {zone === 'UTC' ? 'UTC' : `${shown.zone} (${zone})`}
+        </span>
+        <span className="trend-key">
+          <span className="trend-key-swatch trend-gap-no-data" aria-hidden="true" /> no data
+        </span>
+        <span className="trend-key">
+          <span className="trend-key-swatch trend-gap-bad" aria-hidden="true" /> bad quality
+        </span>
       </div>
       <SeriesStatus configs={configs} />
       <div className="trend-body">

@@ -1,7 +1,7 @@
 import type { Value } from '../../../shared/reading.js';
 
 /*
- * How numbers, times and durations read on screen. Pure functions, so every view
+ * How numbers and durations read on screen (timestamps: time.ts). Pure functions, so every view
  * formats the same way.
  */
 
@@ -38,37 +38,6 @@ export function formatDuration(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return `${hours} h ${minutes % 60} min`;
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
-}
-
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, '0');
-}
-
-/** Local wall-clock time with milliseconds, e.g. "14:03:07.215". */
-export function formatLocalTime(ts: number): string {
-  const d = new Date(ts);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-}
-
-/** Axis tick label in local 24-hour time: "14:03" or "14:03:07". */
-export function formatClockTick(ts: number, withSeconds: boolean): string {
-  const d = new Date(ts);
-  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return withSeconds ? `${hm}:${pad(d.getSeconds())}` : hm;
-}
-
-/** Local date and time, for tooltips and the trend legend. */
-export function formatLocalDateTime(ts: number): string {
-  const d = new Date(ts);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatLocalTime(ts)}`;
-}
-
-/** The browser's offset from UTC, e.g. "UTC+01:00", to label local-time columns. */
-export function formatUtcOffset(ts: number): string {
-  const minutes = -new Date(ts).getTimezoneOffset();
-  const sign = minutes >= 0 ? '+' : '-';
-  const abs = Math.abs(minutes);
-  return `UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
 export function formatCount(n: number): string {

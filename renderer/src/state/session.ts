@@ -4,6 +4,7 @@ import type { HistoryPoint } from '../../../shared/api/types.js';
 import type { Quality, Reading, Value } from '../../../shared/reading.js';
 import type { HostConnection } from '../api/connect.js';
 import { createEditor, type Editor } from './editor.js';
+import { type SettingsState, type SettingsStorage, createSettingsStore } from './settings.js';
 import {
   type CatalogState,
   type ClockState,
@@ -33,6 +34,8 @@ export interface Session {
   selection: StoreApi<SelectionState>;
   trend: StoreApi<TrendState>;
   clock: StoreApi<ClockState>;
+  /** The engineer's display choices (time zone), persisted by the browser. */
+  settings: StoreApi<SettingsState>;
   /** Project edits, browsing, long operations, certificates, and which screen is shown. */
   editor: Editor;
   start(): void;
@@ -49,6 +52,8 @@ export interface SessionOptions {
   /** How often ages and countdowns tick. */
   clockIntervalMs?: number;
   now?: () => number;
+  /** Where settings persist; the browser's localStorage unless given. */
+  settingsStorage?: SettingsStorage;
 }
 
 /** The trend back-fills at least this much history when a tag is selected. */
@@ -57,14 +62,6 @@ const MIN_BACKFILL_MS = 600_000;
 const KEEP_MS = TREND_WINDOWS[TREND_WINDOWS.length - 1]!.ms + 60_000;
 const MAX_POINTS_PER_SERIES = 100_000;
 const HISTORY_LIMIT = 20_000;
-
-/** What the trend can draw for a reading: numbers as is, booleans as 0/1, bad quality as a gap. */
-export function plotValue(value: Value, quality: Quality): number | null {
-  if (quality === 'bad') return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return null;
-}
 
 export function createSession(connection: HostConnection, options: SessionOptions = {}): Session {
   const api: SensorVaultApi = connection.api;
@@ -80,6 +77,7 @@ export function createSession(connection: HostConnection, options: SessionOption
   const selection = createSelectionStore();
   const trend = createTrendStore();
   const clock = createClockStore(now());
+  const settings = createSettingsStore(options.settingsStorage ?? (typeof localStorage === 'undefined' ? undefined : localStorage));
   const editor = createEditor(api, {
     afterApply: () => {
       void loadDevices();
@@ -138,7 +136,9 @@ export function createSession(connection: HostConnection, options: SessionOption
       const lastTs = buffer.ts[buffer.ts.length - 1];
       if (lastTs !== undefined && reading.ts <= lastTs) continue;
       buffer.ts.push(reading.ts);
-      buffer.values.push(plotValue(reading.value, reading.quality));
+      buffer.values.push(reading.value);
+      buffer.quality.push(reading.quality);
+      buffer.reasons.push(reading.status);
       changed = true;
     }
     if (!changed) return;
@@ -154,6 +154,8 @@ export function createSession(connection: HostConnection, options: SessionOption
     if (drop > 0) {
       buffer.ts.splice(0, drop);
       buffer.values.splice(0, drop);
+      buffer.quality.splice(0, drop);
+      buffer.reasons.splice(0, drop);
     }
   }
 
@@ -203,7 +205,7 @@ export function createSession(connection: HostConnection, options: SessionOption
     backfillRequests.delete(tagId);
     const buffer = trend.getState().series.get(tagId);
     if (buffer === undefined) return;
-    if (answer.ok) mergeHistory(buffer, answer.result.points, answer.result.truncated);
+    if (answer.ok) mergeHistory(buffer, answer.result.points, answer.result.truncated, to - backfillMs());
     else {
       buffer.status = 'error';
       buffer.error = answer.error;
@@ -212,23 +214,34 @@ export function createSession(connection: HostConnection, options: SessionOption
   }
 
   /** History first, then whatever arrived live after its newest point. */
-  function mergeHistory(buffer: TrendSeries, points: readonly HistoryPoint[], truncated: boolean): void {
+  function mergeHistory(buffer: TrendSeries, points: readonly HistoryPoint[], truncated: boolean, from: number): void {
     const ts: number[] = [];
-    const values: (number | null)[] = [];
+    const values: Value[] = [];
+    const qualities: Quality[] = [];
+    const reasons: (string | undefined)[] = [];
     for (const [t, value, quality] of points) {
       if (ts.length > 0 && t <= ts[ts.length - 1]!) continue;
       ts.push(t);
-      values.push(plotValue(value, quality));
+      values.push(value);
+      qualities.push(quality);
+      // History points carry no status text; the live feed's does.
+      reasons.push(undefined);
     }
     const newestHistory = ts[ts.length - 1] ?? -Infinity;
     for (let i = 0; i < buffer.ts.length; i++) {
       if (buffer.ts[i]! > newestHistory) {
         ts.push(buffer.ts[i]!);
         values.push(buffer.values[i]!);
+        qualities.push(buffer.quality[i]!);
+        reasons.push(buffer.reasons[i]);
       }
     }
     buffer.ts = ts;
     buffer.values = values;
+    buffer.quality = qualities;
+    buffer.reasons = reasons;
+    // Truncated history lost its oldest points: only after the first one kept is a gap known.
+    buffer.knownFrom = truncated ? ts[0] : Math.min(from, buffer.knownFrom ?? from);
     buffer.status = 'ready';
     buffer.error = undefined;
     buffer.truncated = truncated;
@@ -244,7 +257,7 @@ export function createSession(connection: HostConnection, options: SessionOption
       const existing = current.get(tagId);
       if (existing !== undefined) series.set(tagId, existing);
       else {
-        series.set(tagId, { ts: [], values: [], status: 'loading', truncated: false });
+        series.set(tagId, { ts: [], values: [], quality: [], reasons: [], status: 'loading', truncated: false });
         added.push(tagId);
         changed = true;
       }
@@ -278,6 +291,7 @@ export function createSession(connection: HostConnection, options: SessionOption
     selection,
     trend,
     clock,
+    settings,
     editor,
     start() {
       if (running) return;

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiError } from '../../../shared/api/contract.js';
 import type { DeviceStatus, StoreStats, SystemInfo, TagInfo } from '../../../shared/api/types.js';
-import type { Reading, UtcMillis } from '../../../shared/reading.js';
+import type { Quality, Reading, UtcMillis, Value } from '../../../shared/reading.js';
 import type { LinkState } from '../api/link.js';
 
 /*
@@ -62,8 +62,13 @@ export interface SelectionState {
 export interface TrendSeries {
   /** UTC ms, ascending. Appended in place; `TrendState.version` tells subscribers. */
   ts: number[];
-  /** Plotted value; `null` is a gap (bad quality or no numeric value). */
-  values: (number | null)[];
+  /** The reading's value as it came (number, boolean, text or null); the trend module decides how to draw it. */
+  values: Value[];
+  quality: Quality[];
+  /** Why a reading is not good (e.g. "no connection"), shown on the trend's bad-quality bands. */
+  reasons: (string | undefined)[];
+  /** Start of the back-filled history (UTC ms): before it the buffer knows nothing, after it a missing reading is a real gap. */
+  knownFrom?: number;
   status: 'loading' | 'ready' | 'error';
   error?: ApiError;
   /** History held more points than were fetched; the oldest are missing. */
