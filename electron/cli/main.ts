@@ -1,16 +1,7 @@
-import { createDriverRegistry } from '../core/drivers/registry.js';
 import { createLogger } from '../core/log.js';
 import { ProjectError } from '../core/project/validate.js';
+import type { DriverRegistry } from '../core/drivers/registry.js';
 import { CommandError, UsageError, packageVersion } from './args.js';
-import { browseCommand } from './commands/browse.js';
-import { certsCommand } from './commands/certs.js';
-import { demoCommand } from './commands/demo.js';
-import { discoverCommand } from './commands/discover.js';
-import { gatewayCommand } from './commands/gateway.js';
-import { historyCommand } from './commands/history.js';
-import { readCommand } from './commands/read.js';
-import { portsCommand } from './commands/ports.js';
-import { runCommand } from './commands/run.js';
 
 const help = `Usage: sensorvault <command> [options]
 
@@ -32,28 +23,29 @@ Exit codes: 0 ok, 1 failure, 2 usage error.`;
 export async function main(argv: string[]): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const log = createLogger('sensorvault', { level: process.env.SENSORVAULT_LOG === 'debug' ? 'debug' : 'info' });
-  const registry = createDriverRegistry();
+  // Each command and the driver registry load on use: `--help` must not load protocol libraries.
+  const registry = async (): Promise<DriverRegistry> => (await import('../core/drivers/registry.js')).createDriverRegistry();
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'read':
-        return await readCommand(rest, registry, out);
+        return await (await import('./commands/read.js')).readCommand(rest, await registry(), out);
       case 'browse':
-        return await browseCommand(rest, registry, out);
+        return await (await import('./commands/browse.js')).browseCommand(rest, await registry(), out);
       case 'discover':
-        return await discoverCommand(rest, registry, log, out);
+        return await (await import('./commands/discover.js')).discoverCommand(rest, await registry(), log, out);
       case 'certs':
-        return await certsCommand(rest, registry, out);
+        return await (await import('./commands/certs.js')).certsCommand(rest, await registry(), out);
       case 'ports':
-        return await portsCommand(rest, out);
+        return await (await import('./commands/ports.js')).portsCommand(rest, out);
       case 'run':
-        return await runCommand(rest, registry, log, out);
+        return await (await import('./commands/run.js')).runCommand(rest, await registry(), log, out);
       case 'history':
-        return await historyCommand(rest, log, out);
+        return await (await import('./commands/history.js')).historyCommand(rest, log, out);
       case 'gateway':
-        return await gatewayCommand(rest, registry, log, out);
+        return await (await import('./commands/gateway.js')).gatewayCommand(rest, await registry(), log, out);
       case 'demo':
-        return await demoCommand(rest, registry, log, out);
+        return await (await import('./commands/demo.js')).demoCommand(rest, await registry(), log, out);
       case '--version':
       case '-v':
         out(packageVersion());
