@@ -4,7 +4,7 @@ import { modbusTcpDriver } from './modbus-tcp/index.js';
 import { bacnetDriver } from './bacnet/index.js';
 import { modbusRtuDriver } from './modbus-rtu/index.js';
 import { mqttDriver } from './mqtt/index.js';
-import { opcuaDriver } from './opcua/index.js';
+import { opcuaDriver } from './opcua/definition.js';
 import type { AnyDriverDefinition } from './types.js';
 
 /**

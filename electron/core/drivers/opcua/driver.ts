@@ -20,8 +20,8 @@ import { StatusText } from '../../../../shared/reading.js';
 import { assertWritesEnabled, writesDisabledMessage } from '../common/errors.js';
 import { describeConnectFailure } from '../common/network-errors.js';
 import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
-import type { AcquisitionPoint, BrowseNode, DecodeSpec, Driver, DriverContext, DriverDefinition, DriverStats, LongOperationOptions, RawSample } from '../types.js';
-import { formatOpcuaAddress, opcuaAddressSyntax, parseNodeRef, parseOpcuaAddress, type OpcuaAddress } from './address.js';
+import type { AcquisitionPoint, BrowseNode, Driver, DriverContext, DriverStats, LongOperationOptions, RawSample } from '../types.js';
+import { formatOpcuaAddress, parseNodeRef, type OpcuaAddress } from './address.js';
 import { browseLevel, toNodeId } from './browse.js';
 import {
   abortable,
@@ -42,10 +42,10 @@ import {
   withTimeout,
   type OperationLimits,
 } from './connection.js';
-import { discoverEndpoints } from './discover.js';
 import { fromDataValue, qualityOf, statusName } from './values.js';
-import { openCertificateManager, opcuaTrustStore } from './pki.js';
-import { opcuaSettingsSchema, securityModes, securityPolicies, type OpcuaSettings, type SecurityModeName, type SecurityPolicyName } from './settings.js';
+import { openCertificateManager } from './pki.js';
+import { type OpcuaSettings } from './settings.js';
+import { opcuaEndpoint } from './definition.js';
 
 export const WRITES_DISABLED_MESSAGE = writesDisabledMessage('OPC UA');
 
@@ -83,9 +83,6 @@ interface Epoch {
   seen: Uint8Array;
 }
 
-export function opcuaEndpoint(settings: Pick<OpcuaSettings, 'endpointUrl' | 'securityMode' | 'securityPolicy'>): string {
-  return settings.securityMode === 'None' ? settings.endpointUrl : `${settings.endpointUrl} [${settings.securityMode} ${settings.securityPolicy}]`;
-}
 
 export interface OpcuaDriver extends Driver<OpcuaAddress> {
   browse(ref: string | undefined, options: LongOperationOptions): Promise<BrowseNode[]>;
@@ -510,68 +507,10 @@ function coerceForWrite(dataType: DataType, value: Exclude<Value, null>, text: s
   }
 }
 
-export const opcuaDecodeSpec = (): DecodeSpec => ({ kind: 'value' });
-
-/**
- * `opc.tcp://host:port[/path][?security=None|Sign|SignAndEncrypt&policy=<name>&user=<name>]`.
- * With `user`, the password comes from SENSORVAULT_OPCUA_PASSWORD (never the URL).
- */
-export function settingsFromOpcuaEndpoint(text: string): Record<string, unknown> {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new Error('not a URL; expected opc.tcp://host:port[?security=...&policy=...&user=...]');
-  }
-  if (url.protocol !== 'opc.tcp:') throw new Error(`scheme "${url.protocol.replace(/:$/, '')}" is not opc.tcp`);
-  if (url.password !== '') throw new Error('passwords never go in the URL; use ?user=NAME and set SENSORVAULT_OPCUA_PASSWORD');
-  if (url.hash !== '') throw new Error(`unexpected fragment "${url.hash}"`);
-  const port = url.port === '' ? '4840' : url.port;
-  const path = url.pathname === '/' ? '' : url.pathname;
-  const settings: Record<string, unknown> = { endpointUrl: `opc.tcp://${url.hostname}:${port}${path}` };
-  let user = url.username === '' ? undefined : decodeURIComponent(url.username);
-  for (const [key, value] of url.searchParams) {
-    switch (key) {
-      case 'security':
-        if (!(securityModes as readonly string[]).includes(value)) throw new Error(`security "${value}" must be one of ${securityModes.join(', ')}`);
-        settings.securityMode = value as SecurityModeName;
-        break;
-      case 'policy':
-        if (!(securityPolicies as readonly string[]).includes(value)) throw new Error(`policy "${value}" must be one of ${securityPolicies.join(', ')}`);
-        settings.securityPolicy = value as SecurityPolicyName;
-        break;
-      case 'user':
-        user = value;
-        break;
-      default:
-        throw new Error(`unknown parameter "${key}"; allowed: security, policy, user`);
-    }
-  }
-  // Sensible pairing: Sign/SignAndEncrypt default to Basic256Sha256, None to None.
-  if (settings.securityMode !== undefined && settings.securityMode !== 'None' && settings.securityPolicy === undefined) settings.securityPolicy = 'Basic256Sha256';
-  if (settings.securityPolicy !== undefined && settings.securityPolicy !== 'None' && settings.securityMode === undefined) settings.securityMode = 'SignAndEncrypt';
-  if (user !== undefined && user !== '') settings.userToken = { kind: 'username', username: user, passwordEnv: 'SENSORVAULT_OPCUA_PASSWORD' };
-  return settings;
+/** Called by the definition's lazy `create` once node-opcua is loaded. */
+export function createOpcuaDriver(settings: OpcuaSettings, context: DriverContext): OpcuaDriver {
+  return new OpcuaDriverImpl(settings, context);
 }
 
-export type OpcuaDriverDefinition = Omit<DriverDefinition<OpcuaSettings, OpcuaAddress>, 'create'> & {
-  create(settings: OpcuaSettings, context: DriverContext): OpcuaDriver;
-};
-
-export const opcuaDriver: OpcuaDriverDefinition = {
-  id: 'opcua',
-  title: 'OPC UA',
-  settingsSchema: opcuaSettingsSchema,
-  addressSyntax: opcuaAddressSyntax,
-  capabilities: { browse: true, discover: true, certificates: true, write: true },
-  parseAddress: parseOpcuaAddress,
-  formatAddress: formatOpcuaAddress,
-  decodeSpec: opcuaDecodeSpec,
-  endpoint: opcuaEndpoint,
-  endpointSchemes: ['opc.tcp:'],
-  settingsFromEndpoint: settingsFromOpcuaEndpoint,
-  create: (settings, context) => new OpcuaDriverImpl(opcuaSettingsSchema.parse(settings), context),
-  trustStore: (dataDir) => opcuaTrustStore(dataDir),
-  discover: (settings, context, options) => discoverEndpoints(settings, context, options),
-};
-
+export { opcuaDriver, opcuaEndpoint, opcuaDecodeSpec, settingsFromOpcuaEndpoint } from './definition.js';
+export type { OpcuaDriverDefinition } from './definition.js';
