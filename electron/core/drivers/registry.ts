@@ -3,7 +3,7 @@ import type { DriverInfo } from '../../../shared/api/types.js';
 import { modbusTcpDriver } from './modbus-tcp/index.js';
 import { bacnetDriver } from './bacnet/index.js';
 import { modbusRtuDriver } from './modbus-rtu/index.js';
-import { mqttDriver } from './mqtt/index.js';
+import { mqttDriver } from './mqtt/definition.js';
 import { opcuaDriver } from './opcua/definition.js';
 import type { AnyDriverDefinition } from './types.js';
 

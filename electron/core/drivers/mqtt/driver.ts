@@ -3,12 +3,12 @@ import { connect as mqttConnect, type IClientOptions, type IPublishPacket, type 
 import { StatusText, type Value } from '../../../../shared/reading.js';
 import { assertWritesEnabled, writesDisabledMessage } from '../common/errors.js';
 import { describeConnectFailure, formatTarget } from '../common/network-errors.js';
-import type { AcquisitionPoint, BrowseNode, DecodeSpec, Driver, DriverContext, DriverDefinition, DriverStats, LongOperationOptions, RawSample } from '../types.js';
-import { formatMqttAddress, mqttAddressSyntax, parseMqttAddress, sparkplugKey, type JsonAddress, type MqttAddress, type PlainAddress } from './address.js';
+import type { AcquisitionPoint, BrowseNode, Driver, DriverContext, DriverStats, LongOperationOptions, RawSample } from '../types.js';
+import { formatMqttAddress, sparkplugKey, type JsonAddress, type MqttAddress, type PlainAddress } from './address.js';
 import { browseTree } from './browse.js';
 import { buildJsonPayload, decodeJson, decodePlain, parseJsonPayload, type Decoded } from './decode.js';
-import { mqttEndpoint, settingsFromMqttEndpoint } from './endpoint.js';
-import { brokerOf, mqttSettingsSchema, topicMatches, type MqttSettings } from './settings.js';
+import { mqttEndpoint } from './endpoint.js';
+import { brokerOf, topicMatches, type MqttSettings } from './settings.js';
 import {
   commandPayload,
   decodeSparkplug,
@@ -716,25 +716,10 @@ async function readPem(file: string, setting: string): Promise<Buffer> {
   }
 }
 
-export function mqttDecodeSpec(_address: MqttAddress): DecodeSpec {
-  return { kind: 'value' };
+/** Called by the definition's lazy `create` once mqtt.js and sparkplug-payload are loaded. */
+export function createMqttDriver(settings: MqttSettings, context: DriverContext): MqttDriver {
+  return new MqttDriverImpl(settings, context);
 }
 
-export type MqttDriverDefinition = Omit<DriverDefinition<MqttSettings, MqttAddress>, 'create'> & {
-  create(settings: MqttSettings, context: DriverContext): MqttDriver;
-};
-
-export const mqttDriver: MqttDriverDefinition = {
-  id: 'mqtt',
-  title: 'MQTT (plain, JSON, Sparkplug B)',
-  settingsSchema: mqttSettingsSchema,
-  addressSyntax: mqttAddressSyntax,
-  capabilities: { browse: true, discover: false, certificates: false, write: true },
-  parseAddress: parseMqttAddress,
-  formatAddress: formatMqttAddress,
-  decodeSpec: mqttDecodeSpec,
-  endpoint: mqttEndpoint,
-  endpointSchemes: ['mqtt:', 'mqtts:'],
-  settingsFromEndpoint: settingsFromMqttEndpoint,
-  create: (settings, context) => new MqttDriverImpl(mqttSettingsSchema.parse(settings), context),
-};
+export { mqttDriver, mqttDecodeSpec } from './definition.js';
+export type { MqttDriverDefinition } from './definition.js';
