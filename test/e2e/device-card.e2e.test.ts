@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LongRunning, assertBuilt, root, startCli } from '../support/cli.js';
 import { modbusProject, tempDir } from '../support/project.js';
+import { closedPort } from '../support/tcp-driver.js';
 
 // The device card of a device that never answers, in the real UI: one retry figure (the
 // supervisor's countdown, no second "backing off for" time) and two counters that cannot be
@@ -12,15 +12,6 @@ import { modbusProject, tempDir } from '../support/project.js';
 const tmp = tempDir('sensorvault-card-');
 let gateway: LongRunning;
 let browser: Browser;
-
-async function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   assertBuilt();

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, cliBin, root } from '../../support/cli.js';
 import { modbusProject, tempDir } from '../../support/project.js';
+import { closedPort } from '../../support/tcp-driver.js';
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
 
 // Which modules the real CLI loads, recorded by a module resolve hook (test/support/load-log.mjs).
 const tmp = tempDir('sensorvault-lazy-');
@@ -42,12 +42,7 @@ describe('the CLI loads protocol libraries only when a command needs them', () =
 
   it('run with a Modbus-only project loads neither node-opcua (so no W27 warning) nor mqtt.js', async () => {
     // A closed port on loopback: the device fails to connect, which is all this test needs.
-    const port = await new Promise<number>((resolve) => {
-      const server = net.createServer().listen(0, '127.0.0.1', () => {
-        const address = server.address() as net.AddressInfo;
-        server.close(() => resolve(address.port));
-      });
-    });
+    const port = await closedPort();
     const project = tmp.file('modbus-only.project.json');
     writeFileSync(project, JSON.stringify(modbusProject(port, [{ id: 'temp', address: 'hr:0' }])));
     // Exit 1: every device failed the whole run (there is no server), as `run --help` says.
