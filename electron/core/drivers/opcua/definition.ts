@@ -8,7 +8,7 @@ import { formatOpcuaAddress, opcuaAddressSyntax, parseOpcuaAddress, type OpcuaAd
 import { opcuaSettingsSchema, securityModes, securityPolicies, type OpcuaSettings, type SecurityModeName, type SecurityPolicyName } from './settings.js';
 import type { OpcuaDriver } from './driver.js';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { opcuaStateDir, TRUST_STORE_ID } from './state-dir.js';
 
 export function opcuaEndpoint(settings: Pick<OpcuaSettings, 'endpointUrl' | 'securityMode' | 'securityPolicy'>): string {
   return settings.securityMode === 'None' ? settings.endpointUrl : `${settings.endpointUrl} [${settings.securityMode} ${settings.securityPolicy}]`;
@@ -66,9 +66,9 @@ export type OpcuaDriverDefinition = Omit<DriverDefinition<OpcuaSettings, OpcuaAd
 function lazyTrustStore(dataDir: string): TrustStore {
   const load = async () => (await import('./pki.js')).opcuaTrustStore(dataDir);
   return {
-    id: 'opcua',
+    id: TRUST_STORE_ID,
     // No PKI folder yet means no server was ever contacted: nothing to list, nothing to load.
-    list: async () => (existsSync(path.join(dataDir, 'opcua')) ? (await load()).list() : []),
+    list: async () => (existsSync(opcuaStateDir(dataDir)) ? (await load()).list() : []),
     trust: async (thumbprint) => (await load()).trust(thumbprint),
     reject: async (thumbprint) => (await load()).reject(thumbprint),
   };

@@ -6,6 +6,9 @@ import { OPCUACertificateManager } from 'node-opcua';
 import { exploreCertificate, makeSHA1Thumbprint, readCertificateChain, split_der } from 'node-opcua-crypto';
 import type { Certificate } from '../../../../shared/api/types.js';
 import type { TrustStore } from '../types.js';
+import { opcuaStateDir, TRUST_STORE_ID } from './state-dir.js';
+
+export { opcuaStateDir, TRUST_STORE_ID } from './state-dir.js';
 
 /**
  * The application's own certificate and the server-certificate trust store live in one
@@ -13,7 +16,6 @@ import type { TrustStore } from '../types.js';
  * are opened per use with file watchers off and disposed after: a trust decision made by
  * the CLI or the UI is seen by the next connect without any shared in-process state.
  */
-export const TRUST_STORE_ID = 'opcua';
 export const APPLICATION_NAME = 'SensorVault';
 
 export interface ApplicationIdentity {
@@ -21,10 +23,6 @@ export interface ApplicationIdentity {
   pkiDir: string;
   certificateFile: string;
   privateKeyFile: string;
-}
-
-export function opcuaStateDir(dataDir: string): string {
-  return path.join(dataDir, 'opcua');
 }
 
 export function pkiDir(dataDir: string): string {
