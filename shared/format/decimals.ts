@@ -19,13 +19,23 @@ function decimalsOf(n: number): number {
   return text.split('.')[1]?.length ?? 0;
 }
 
+/** About four significant digits of an engineering span. */
+function spanDecimals(signedSpan: number): number | undefined {
+  const span = Math.abs(signedSpan);
+  if (span === 0 || !Number.isFinite(span)) return undefined;
+  return Math.min(MAX_DECIMALS, Math.max(0, 3 - Math.floor(Math.log10(span))));
+}
+
 export function defaultDecimals(kind: ValueKind, scaling: Scaling): number | undefined {
   switch (scaling.kind) {
-    case 'range': {
-      const span = Math.abs(scaling.high - scaling.low);
-      if (span === 0) return undefined;
-      return Math.min(MAX_DECIMALS, Math.max(0, 3 - Math.floor(Math.log10(span))));
-    }
+    case 'range':
+    case 'sqrt':
+    case 'ma4-20':
+      return spanDecimals(scaling.high - scaling.low);
+    case 'two-point':
+      return spanDecimals(scaling.eng2 - scaling.eng1);
+    case 'clamp':
+      return kind === 'integer' ? 0 : undefined;
     case 'linear':
       if (kind !== 'integer') return undefined;
       return Math.min(MAX_DECIMALS, Math.max(decimalsOf(scaling.factor), decimalsOf(scaling.offset)));

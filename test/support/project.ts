@@ -8,7 +8,7 @@ import { type CompiledProject, validateProject } from '../../electron/core/proje
 /** A project with one Modbus TCP device on 127.0.0.1:port and the given tags. */
 export function modbusProject(port: number, tags: Array<{ id: string; address: string; unit?: string; scaling?: unknown; pollGroup?: string }>, extra: { enabled?: boolean } = {}): ProjectInput {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     name: 'Test plant',
     devices: [
       {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { PROJECT_SCHEMA_VERSION } from '../../../shared/project.js';
 import { resolveDataDir } from '../../core/data-dir.js';
 import type { DriverRegistry } from '../../core/drivers/registry.js';
 import type { Logger } from '../../core/log.js';
@@ -71,7 +72,7 @@ export async function gatewayCommand(argv: string[], registry: DriverRegistry, l
   if (values.listen !== undefined && !isLoopback(listen)) log.warn(`listening on ${listen}: the UI and API are reachable from the network (token still required)`);
   let compiled: CompiledProject;
   if (values.project === undefined) {
-    const empty = validateProject({ schemaVersion: 1, name: 'Untitled project', devices: [] }, registry);
+    const empty = validateProject({ schemaVersion: PROJECT_SCHEMA_VERSION, name: 'Untitled project', devices: [] }, registry);
     if (!empty.ok) throw new Error('internal: the empty project does not validate');
     compiled = empty.compiled;
   } else {

@@ -84,5 +84,28 @@ export function compileScaling(scaling: Scaling): (raw: number) => number {
       const { rawLow, low } = scaling;
       return (raw) => low + (raw - rawLow) * slope;
     }
+    case 'two-point': {
+      const slope = (scaling.eng2 - scaling.eng1) / (scaling.raw2 - scaling.raw1);
+      const { raw1, eng1 } = scaling;
+      return (raw) => eng1 + (raw - raw1) * slope;
+    }
+    case 'sqrt': {
+      const { rawLow, rawHigh, low, high, cutoffPercent } = scaling;
+      const cutoff = cutoffPercent / 100;
+      return (raw) => {
+        const fraction = (raw - rawLow) / (rawHigh - rawLow);
+        return fraction <= cutoff || fraction <= 0 ? low : low + (high - low) * Math.sqrt(fraction);
+      };
+    }
+    case 'clamp': {
+      const { low, high } = scaling;
+      return (raw) => Math.min(high, Math.max(low, raw));
+    }
+    case 'ma4-20': {
+      // Counts -> engineering value on the 4..20 mA line; the NE43 bands are judged on the mA value.
+      const slope = (scaling.high - scaling.low) / (scaling.rawAt20mA - scaling.rawAt4mA);
+      const { rawAt4mA, low } = scaling;
+      return (raw) => low + (raw - rawAt4mA) * slope;
+    }
   }
 }

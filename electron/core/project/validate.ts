@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type Project, ProjectSchema, type ValidationIssue, formatPath, issuesFromZod } from '../../../shared/project.js';
+import { migrateProject } from '../../../shared/project-migrate.js';
 import type { DriverRegistry } from '../drivers/registry.js';
 import type { AnyDriverDefinition, DecodeSpec } from '../drivers/types.js';
 
@@ -30,7 +31,8 @@ export interface CompiledProject {
 
 export type ValidationResult = { ok: true; compiled: CompiledProject } | { ok: false; issues: ValidationIssue[] };
 
-export function validateProject(input: unknown, registry: DriverRegistry): ValidationResult {
+export function validateProject(original: unknown, registry: DriverRegistry): ValidationResult {
+  const input = migrateProject(original).document;
   const parsed = ProjectSchema.safeParse(input);
   // One pass: the structural errors and every device's settings and tag addresses, all at once.
   const issues: ValidationIssue[] = parsed.success ? [] : issuesFromZod(parsed.error);

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRouter } from '../../../shared/api/router.js';
+import { TagSchema } from '../../../shared/project.js';
 import { silentLogger } from '../../../electron/core/log.js';
 import { Operations } from '../../../electron/core/operations.js';
 import { Runtime } from '../../../electron/core/runtime.js';
@@ -93,10 +94,12 @@ describe('project editing through the API', () => {
     const project = structuredClone(runtime.project);
     project.devices[0]!.settings.writes = 'enabled';
     project.devices[0]!.tags.push(
+      ...[
       { id: 'energy', name: 'Energy', address: 'hr:2:uint32', pollGroup: 'slow', unit: 'kWh', scaling: { kind: 'linear', factor: 0.001, offset: 0 } },
       { id: 'level', name: 'Level', address: 'hr:4', pollGroup: 'slow', unit: '%', scaling: { kind: 'range', rawLow: 0, rawHigh: 27648, low: 0, high: 100 } },
       { id: 'temp', name: 'Temp', address: 'hr:6:float32', pollGroup: 'slow', unit: '°C', scaling: { kind: 'none' } },
       { id: 'set', name: 'Set', address: 'hr:8:float32', pollGroup: 'slow', unit: '°C', scaling: { kind: 'none' }, decimals: 2 },
+      ].map((t) => TagSchema.parse(t)),
     );
     expect(await call('project:apply', { project })).toMatchObject({ ok: true, result: { applied: true } });
     const tags = await byId();

@@ -22,6 +22,7 @@ function parse(text: string): ModbusAddress {
 function scale(value: number, scaling: Scaling | undefined): number {
   if (scaling === undefined || scaling.kind === 'none') return value;
   if (scaling.kind === 'linear') return value * scaling.factor + scaling.offset;
+  if (scaling.kind !== 'range') throw new Error(`the demo plant uses no ${scaling.kind} scaling`);
   return scaling.low + ((value - scaling.rawLow) * (scaling.high - scaling.low)) / (scaling.rawHigh - scaling.rawLow);
 }
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { applyGroupDrafts, draftsFromGroups, fieldErrorsFromIssues, localDeviceErrors, tagsPerGroup } from '../../../renderer/src/forms/device-form.js';
-import type { Device } from '../../../shared/project.js';
+import { type Device, TagSchema } from '../../../shared/project.js';
 
 const tags: Device['tags'] = [
-  { id: 't1', name: 'T1', address: 'hr:0', pollGroup: 'fast', unit: '', scaling: { kind: 'none' } },
-  { id: 't2', name: 'T2', address: 'hr:1', pollGroup: 'slow', unit: '', scaling: { kind: 'none' } },
-  { id: 't3', name: 'T3', address: 'hr:2', pollGroup: 'fast', unit: '', scaling: { kind: 'none' } },
+  TagSchema.parse({ id: 't1', name: 'T1', address: 'hr:0', pollGroup: 'fast', unit: '', scaling: { kind: 'none' } }),
+  TagSchema.parse({ id: 't2', name: 'T2', address: 'hr:1', pollGroup: 'slow', unit: '', scaling: { kind: 'none' } }),
+  TagSchema.parse({ id: 't3', name: 'T3', address: 'hr:2', pollGroup: 'fast', unit: '', scaling: { kind: 'none' } }),
 ];
 
 describe('device form helpers', () => {

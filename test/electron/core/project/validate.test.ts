@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDriverRegistry } from '../../../../electron/core/drivers/registry.js';
+import { PROJECT_SCHEMA_VERSION } from '../../../../shared/project.js';
 import { ProjectError, loadProjectFile, validateProject } from '../../../../electron/core/project/validate.js';
 import { root } from '../../../support/cli.js';
 import { modbusProject } from '../../../support/project.js';
@@ -91,9 +92,19 @@ describe('project validation', () => {
     expect(found).toHaveLength(6);
   });
 
-  it('refuses a document of another schema version', () => {
-    const doc = { ...modbusProject(502, []), schemaVersion: 2 };
-    expect(issues(doc)[0]).toMatch(/^schemaVersion: must be 1/);
+  it('refuses a document of a newer schema version, and names what to do', () => {
+    const doc = { ...modbusProject(502, []), schemaVersion: 3 };
+    expect(issues(doc)[0]).toMatch(/^schemaVersion: must be 2 or older .*a newer file needs a newer SensorVault/);
+  });
+
+  it('migrates a schema version 1 document: it loads, and applying writes version 2', () => {
+    const doc = { ...modbusProject(502, [{ id: 'a', address: 'hr:0', unit: 'bar' }]), schemaVersion: 1 };
+    const result = validateProject(doc, registry);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.compiled.project.schemaVersion).toBe(2);
+    expect(result.compiled.project.devices[0]?.tags[0]).toMatchObject({ id: 'a', unit: 'bar', timestamp: { source: 'device' }, classification: { level: 'internal', leavesSite: false } });
+    expect(result.compiled.project.site.timeZone).toBe('UTC');
   });
 
   it('reports a JSON syntax error and a missing file as ProjectError naming the file', async () => {
@@ -114,7 +125,7 @@ describe('project validation', () => {
     for (const file of files.filter((f) => f.endsWith('.json'))) {
       const compiled = await loadProjectFile(file, registry);
       expect(compiled.project.devices.length, file).toBeGreaterThan(0);
-      expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(1);
+      expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(PROJECT_SCHEMA_VERSION);
     }
   });
 });
