@@ -248,9 +248,25 @@ export type Profile = z.infer<typeof ProfileSchema>;
 export type ProfileInput = z.input<typeof ProfileSchema>;
 
 /** Fields of a profile point that an instance may override; an override stays visible as such. */
-export const PointOverrideSchema = ProfilePointSchema.omit({ id: true, address: true })
-  .partial()
-  .extend({ address: z.string().min(1).max(200).optional(), excluded: z.boolean().optional() })
+export const PointOverrideSchema = z
+  .object({
+    // No defaults here: a field that is absent is not overridden.
+    name: z.string().min(1).max(200).optional(),
+    description: z.string().max(2000).optional(),
+    address: z.string().min(1).max(200).optional(),
+    assetPath: AssetPathSchema.optional(),
+    pollGroup: id.optional(),
+    unit: z.string().max(32).optional(),
+    dataType: z.enum(TAG_DATA_TYPES).optional(),
+    scaling: ScalingSchema.optional(),
+    deadband: DeadbandSchema.optional(),
+    timestamp: TimestampRuleSchema.optional(),
+    quality: QualityRulesSchema.optional(),
+    classification: ClassificationSchema.optional(),
+    decimals: z.number().int().min(0).max(9).optional(),
+    /** The point gives no tag on this instance. */
+    excluded: z.boolean().optional(),
+  })
   .strict();
 export type PointOverride = z.infer<typeof PointOverrideSchema>;
 

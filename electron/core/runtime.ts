@@ -2,6 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EventName, PayloadOf } from '../../shared/api/contract.js';
 import { ApiFailure, type ApiHandlers } from '../../shared/api/router.js';
+import type { TagOrigin } from '../../shared/mapping/profiles.js';
 import type { ApplyResult, BrowsedNode, DeviceStatus, DiscoveredDevice, TagInfo } from '../../shared/api/types.js';
 import { defaultDecimals, type ValueKind } from '../../shared/format/decimals.js';
 import type { Device, Project } from '../../shared/project.js';
@@ -124,7 +125,7 @@ export class Runtime {
 
   /** In project order, whatever order devices were (re)started in. */
   deviceStatuses(): DeviceStatus[] {
-    return this.compiled.project.devices.flatMap((d) => {
+    return this.compiled.effective.devices.flatMap((d) => {
       const running = this.devices.get(d.id);
       return running === undefined ? [] : [running.supervisor.status()];
     });
@@ -174,7 +175,7 @@ export class Runtime {
 
   /** Brings running devices in line with `compiled`: unchanged device blocks keep running. */
   private async reconcile(compiled: CompiledProject): Promise<void> {
-    const next = new Map(compiled.project.devices.map((d) => [d.id, d]));
+    const next = new Map(compiled.effective.devices.map((d) => [d.id, d]));
     const wasRunning = new Set([...this.devices.values()].filter((r) => r.device.enabled).map((r) => r.device.id));
     const stopping: Promise<void>[] = [];
     for (const [id, running] of this.devices) {
@@ -186,7 +187,7 @@ export class Runtime {
     }
     await Promise.all(stopping);
     this.compiled = compiled;
-    this.tags = compiled.project.devices.flatMap((device) => {
+    this.tags = compiled.effective.devices.flatMap((device) => {
       const compiledDevice = compiled.devices.find((d) => d.deviceId === device.id);
       const writes = tagWrites(compiledDevice);
       return device.tags.map((tag, index): TagInfo => {
@@ -202,13 +203,14 @@ export class Runtime {
           intervalMs: device.pollGroups.find((g) => g.id === tag.pollGroup)?.intervalMs ?? 0,
           ...(decimals === undefined ? {} : { decimals }),
           writes,
+          ...originOf(compiled.origins.get(tag.id)),
         };
       });
     });
     await this.store.ensureTags(this.tags.map((t) => ({ tagId: t.tagId, name: t.name, unit: t.unit })));
     this.live.retain(new Set(this.tags.map((t) => t.tagId)));
     const started: DeviceSupervisor[] = [];
-    for (const device of compiled.project.devices) {
+    for (const device of compiled.effective.devices) {
       if (this.devices.has(device.id)) continue;
       const compiledDevice = compiled.devices.find((d) => d.deviceId === device.id);
       if (compiledDevice === undefined) continue;
@@ -219,7 +221,7 @@ export class Runtime {
     for (const supervisor of started) supervisor.start();
     // A device switched off by an edit: its last values must not keep reading good.
     const ts = Date.now();
-    const disabledNow = compiled.project.devices.filter((d) => !d.enabled && wasRunning.has(d.id));
+    const disabledNow = compiled.effective.devices.filter((d) => !d.enabled && wasRunning.has(d.id));
     const bad = disabledNow.flatMap((d) => d.tags.map((t): Reading => ({ tagId: t.id, ts, value: null, quality: 'bad', status: `${StatusText.noConnection}: device disabled in the project` })));
     if (bad.length > 0) this.pipeline.push(bad);
   }
@@ -426,6 +428,11 @@ export class Runtime {
 }
 
 /** Writes are offered when the driver can write and the device's settings say `writes: "enabled"`. */
+function originOf(origin: TagOrigin | undefined): Pick<TagInfo, 'origin'> {
+  if (origin === undefined) return {};
+  return { origin: { profile: origin.profile, instance: origin.instance, point: origin.point, overridden: origin.overridden } };
+}
+
 function tagWrites(device: CompiledDevice | undefined): TagInfo['writes'] {
   if (device === undefined || !device.definition.capabilities.write) return 'unsupported';
   return (device.settings as { writes?: unknown }).writes === 'enabled' ? 'enabled' : 'disabled';

@@ -45,6 +45,8 @@ export const TagInfoSchema = z
     decimals: z.number().int().min(0).max(9).optional(),
     /** Whether a value can be written: the driver can write and the device's settings enable writes. */
     writes: z.enum(['enabled', 'disabled', 'unsupported']),
+    /** Set when the tag comes from a profile instance: which one, and the fields the instance overrides. */
+    origin: z.object({ profile: z.string(), instance: z.number().int(), point: z.string(), overridden: z.array(z.string()) }).strict().optional(),
   })
   .strict();
 export type TagInfo = z.infer<typeof TagInfoSchema>;

@@ -79,7 +79,7 @@ export async function runCommand(argv: string[], registry: DriverRegistry, log: 
   const duration = values.for === undefined ? undefined : parseDuration(values.for, '--for');
   if (duration === 0) throw new UsageError(`--for: "${values.for}" is zero; give how long to acquire, e.g. ${durationForms}`);
   const compiled = await loadProjectFile(values.project, registry);
-  const tally = new DeviceTally(compiled.project.devices);
+  const tally = new DeviceTally(compiled.effective.devices);
   const dbPath = path.resolve(values.db);
   const runtime = await Runtime.start({ compiled, dbPath, dataDir: resolveDataDir(), log, host: 'gateway', version: packageVersion(), registry, sinks: [tally] });
   runtime.on('onDeviceStatus', (s) => log.info(`${s.deviceId} ${s.state}${s.lastError === undefined ? '' : `: ${s.lastError}`}`));

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type Project, ProjectSchema, type ValidationIssue, formatPath, issuesFromZod } from '../../../shared/project.js';
+import { type Expansion, type TagOrigin, expandProject } from '../../../shared/mapping/profiles.js';
 import { migrateProject } from '../../../shared/project-migrate.js';
 import type { DriverRegistry } from '../drivers/registry.js';
 import type { AnyDriverDefinition, DecodeSpec } from '../drivers/types.js';
@@ -25,7 +26,12 @@ export interface CompiledDevice {
 }
 
 export interface CompiledProject {
+  /** The document as stored and saved (profile instances not expanded). */
   project: Project;
+  /** The same with every device's profile points expanded into tags: what runs. */
+  effective: Project;
+  /** Generated tags by id: their profile, point and overridden fields. */
+  origins: Map<string, TagOrigin>;
   devices: CompiledDevice[];
 }
 
@@ -37,7 +43,17 @@ export function validateProject(original: unknown, registry: DriverRegistry): Va
   // One pass: the structural errors and every device's settings and tag addresses, all at once.
   const issues: ValidationIssue[] = parsed.success ? [] : issuesFromZod(parsed.error);
   const devices: CompiledDevice[] = [];
-  const rawDevices: unknown[] = parsed.success ? parsed.data.devices : devicesOf(input);
+  const expansion = parsed.success ? expandProject(parsed.data) : undefined;
+  if (expansion !== undefined) issues.push(...expansion.issues, ...generatedTagIssues(parsed.data as Project, expansion));
+  const rawDevices: unknown[] = expansion !== undefined ? expansion.project.devices : devicesOf(input);
+  // Generated tags follow the device's own ones; their problems are reported under the profile instance.
+  const tagPath = (d: number, t: number, field: string): string => {
+    const own = parsed.success ? (parsed.data.devices[d]?.tags.length ?? 0) : Infinity;
+    if (t < own || expansion === undefined) return formatPath(['devices', d, 'tags', t, field]);
+    const tag = expansion.project.devices[d]?.tags[t];
+    const origin = tag === undefined ? undefined : expansion.origins.get(tag.id);
+    return origin === undefined ? formatPath(['devices', d, 'tags', t, field]) : formatPath(['devices', d, 'profiles', origin.instance, 'points', origin.point, field]);
+  };
   rawDevices.forEach((device, d) => {
     if (!isRecord(device) || typeof device.driver !== 'string') return;
     const definition = registry.get(device.driver);
@@ -52,15 +68,35 @@ export function validateProject(original: unknown, registry: DriverRegistry): Va
       if (!isRecord(tag) || typeof tag.address !== 'string') return;
       const address = definition.parseAddress(tag.address);
       if (!address.ok) {
-        issues.push({ path: formatPath(['devices', d, 'tags', t, 'address']), message: `${address.message} (syntax: ${definition.addressSyntax})` });
+        issues.push({ path: tagPath(d, t, 'address'), message: `${address.message} (syntax: ${definition.addressSyntax})` });
         return;
       }
       tags.push({ tagId: String(tag.id), address: address.address, decode: definition.decodeSpec(address.address) });
     });
     if (settings?.success === true) devices.push({ deviceId: String(device.id), definition, settings: settings.data, endpoint: definition.endpoint(settings.data), tags });
   });
-  if (!parsed.success || issues.length > 0) return { ok: false, issues: unique(issues) };
-  return { ok: true, compiled: { project: parsed.data, devices } };
+  if (!parsed.success || expansion === undefined || issues.length > 0) return { ok: false, issues: unique(issues) };
+  return { ok: true, compiled: { project: parsed.data, effective: expansion.project, origins: expansion.origins, devices } };
+}
+
+/** Generated tags must not collide with any other tag id, and must name a poll group the device has. */
+function generatedTagIssues(project: Project, expansion: Expansion): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const seen = new Map<string, string>();
+  for (const device of project.devices) for (const tag of device.tags) seen.set(tag.id, `device "${device.id}"`);
+  for (const [tagId, origin] of expansion.origins) {
+    const d = project.devices.findIndex((x) => x.id === origin.deviceId);
+    const at = formatPath(['devices', d, 'profiles', origin.instance, 'points', origin.point]);
+    const other = seen.get(tagId);
+    if (other !== undefined) issues.push({ path: at, message: `generates tag id "${tagId}", which ${other} already has; give the instance another prefix` });
+    seen.set(tagId, `profile "${origin.profile}" on device "${origin.deviceId}"`);
+    const device = project.devices[d];
+    const tag = expansion.project.devices[d]?.tags.find((t) => t.id === tagId);
+    if (device !== undefined && tag !== undefined && !device.pollGroups.some((g) => g.id === tag.pollGroup)) {
+      issues.push({ path: `${at}.pollGroup`, message: `unknown poll group "${tag.pollGroup}"; this device has: ${device.pollGroups.map((g) => g.id).join(', ')}` });
+    }
+  }
+  return issues;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
