@@ -2,10 +2,10 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EventName, PayloadOf } from '../../shared/api/contract.js';
 import { ApiFailure, type ApiHandlers } from '../../shared/api/router.js';
-import type { TagOrigin } from '../../shared/mapping/profiles.js';
+import { applyTagChanges, type TagOrigin } from '../../shared/mapping/profiles.js';
 import type { ApplyResult, BrowsedNode, DeviceStatus, DiscoveredDevice, TagInfo } from '../../shared/api/types.js';
 import { defaultDecimals, type ValueKind } from '../../shared/format/decimals.js';
-import type { Device, Project } from '../../shared/project.js';
+import { type Device, type Project, type Tag, TagSchema } from '../../shared/project.js';
 import type { Reading } from '../../shared/reading.js';
 import { StatusText } from '../../shared/reading.js';
 import { UntrustedCertificateError, WritesDisabledError } from './drivers/common/errors.js';
@@ -337,6 +337,25 @@ export class Runtime {
         const remove = new Set(tagIds);
         return this.mutate((p) => ({ ...p, devices: p.devices.map((d) => ({ ...d, tags: d.tags.filter((t) => !remove.has(t.id)) })) }));
       },
+      applyTagChanges: ({ upserts, deletes }) => {
+        const valid: { deviceId: string; tag: Tag }[] = [];
+        const invalid: ApplyResult['issues'] = [];
+        upserts.forEach((u, n) => {
+          const tag = TagSchema.safeParse(u.tag);
+          if (tag.success) valid.push({ deviceId: u.deviceId, tag: tag.data });
+          else for (const i of tag.error.issues) invalid.push({ path: `upserts[${n}].tag${i.path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('')}`, message: i.message });
+        });
+        if (invalid.length > 0) return Promise.resolve({ issues: invalid, applied: false, savedTo: null });
+        const result = applyTagChanges(this.compiled.project, { upserts: valid, deletes });
+        if (!result.ok) return Promise.resolve({ issues: result.issues, applied: false, savedTo: null });
+        return this.apply(result.project);
+      },
+      exportTagsCsv: () => Promise.reject(new ApiFailure('unsupported', 'tags:exportCsv is not built yet')),
+      startTagsImport: () => Promise.reject(new ApiFailure('unsupported', 'tags:importCsv is not built yet')),
+      listProfiles: () => Promise.reject(new ApiFailure('unsupported', 'profiles:list is not built yet')),
+      applyProfile: () => Promise.reject(new ApiFailure('unsupported', 'profiles:apply is not built yet')),
+      saveProfile: () => Promise.reject(new ApiFailure('unsupported', 'profiles:save is not built yet')),
+      scanRegisters: () => Promise.reject(new ApiFailure('unsupported', 'modbus:scan is not built yet')),
       writeTag: async ({ tagId, value }) => {
         const tag = this.tags.find((t) => t.tagId === tagId);
         if (tag === undefined) throw new ApiFailure('not-found', `no tag "${tagId}" in this project`);

@@ -10,6 +10,8 @@ import {
   DriverInfoSchema,
   HistorySeriesSchema,
   LiveBatchSchema,
+  ModbusScanSchema,
+  ProfileEntrySchema,
   StoreStatsSchema,
   SystemInfoSchema,
   TagInfoSchema,
@@ -81,6 +83,50 @@ export const requests = {
     'Adds tags (project tag blocks) to a device through project:apply; issues name the path in the resulting project (devices[d].tags[t]).',
   ),
   removeTags: request('tags:remove', z.object({ tagIds: z.array(z.string()).min(1) }).strict(), ApplyResultSchema, 'Removes tags through project:apply (their stored readings stay).'),
+  applyTagChanges: request(
+    'tags:apply',
+    z
+      .object({
+        upserts: z.array(z.object({ deviceId: z.string(), tag: z.unknown() }).strict()).max(200_000).default([]),
+        deletes: z.array(z.string()).max(200_000).default([]),
+      })
+      .strict(),
+    ApplyResultSchema,
+    'Creates, replaces (by tag id) and deletes tags in one validated project:apply; edits of profile-generated tags become visible instance overrides, deleting one excludes its point. All or nothing.',
+  ),
+  exportTagsCsv: request(
+    'tags:exportCsv',
+    z.object({ separator: z.enum([',', ';']).default(','), bom: z.boolean().default(false) }).strict(),
+    z.object({ csv: z.string(), rows: z.number().int() }).strict(),
+    'Every tag of the project (profile tags as expanded) as CSV: a header row, one tag a row, RFC 4180 quoting.',
+  ),
+  startTagsImport: request(
+    'tags:importCsv',
+    z.object({ csv: z.string().max(200_000_000), apply: z.boolean() }).strict(),
+    OperationSchema,
+    'Validates a tags CSV (separator detected) as a long operation with progress; the result is the preview of creates/updates/deletes and every row N, column X error. With apply and no errors it applies atomically through project:apply.',
+  ),
+  listProfiles: request('profiles:list', none, z.array(ProfileEntrySchema), 'The profile library: shipped profiles and the project own, with how many devices use each.'),
+  applyProfile: request(
+    'profiles:apply',
+    z
+      .object({
+        deviceId: z.string(),
+        profileId: z.string(),
+        prefix: z.string().optional(),
+        assetPath: z.string().optional(),
+        params: z.record(z.string(), z.union([z.number(), z.string()])).default({}),
+      })
+      .strict(),
+    ApplyResultSchema,
+    'Instantiates a profile on a device (a library profile is copied into the project first) through project:apply.',
+  ),
+  saveProfile: request(
+    'profiles:save',
+    z.object({ profile: z.unknown() }).strict(),
+    ApplyResultSchema,
+    'Creates or replaces a profile in the project (by id); every instance of it changes with it, overrides kept. Through project:apply.',
+  ),
   writeTag: request(
     'tags:write',
     z.object({ tagId: z.string(), value: z.union([z.number(), z.boolean(), z.string()]) }).strict(),
@@ -107,6 +153,12 @@ export const requests = {
   ),
   getOperation: request('operations:get', z.object({ operationId: z.string() }).strict(), OperationSchema, 'State, progress and (when done) result of a long operation.'),
   cancelOperation: request('operations:cancel', z.object({ operationId: z.string() }).strict(), OperationSchema, 'Cancels a running long operation; its partial result is kept.'),
+  scanRegisters: request(
+    'modbus:scan',
+    z.object({ deviceId: z.string(), from: z.string().min(1), count: z.number().int().min(1).max(250) }).strict(),
+    ModbusScanSchema,
+    'Reads a block of registers live from a Modbus device and ranks every type x order decoding of each start register, with the 0/1-based offset hint.',
+  ),
   listCertificates: request('certificates:list', none, z.array(CertificateSchema), 'Server certificates known to the trust stores, trusted or rejected.'),
   trustCertificate: request('certificates:trust', z.object({ thumbprint: z.string().min(8) }).strict(), CertificateSchema, 'Trusts a server certificate by thumbprint (an explicit engineer decision).'),
   rejectCertificate: request('certificates:reject', z.object({ thumbprint: z.string().min(8) }).strict(), CertificateSchema, 'Rejects a server certificate by thumbprint.'),

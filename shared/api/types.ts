@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { QualitySchema, ReadingSchema, ValueSchema } from '../reading.js';
+import { ProfileSchema } from '../project.js';
 
 /** Connection states owned by the supervisor; the UI shows them as they are. */
 export const ConnectionStateSchema = z.enum(['connecting', 'connected', 'backing-off', 'disabled', 'stopped']);
@@ -149,11 +150,89 @@ export type DiscoveredDevice = z.infer<typeof DiscoveredDeviceSchema>;
 
 export const OperationStateSchema = z.enum(['running', 'done', 'cancelled', 'failed']);
 
+/** One decoding of the registers at a start address: a type in a word/byte order, scored by plausibility. */
+export const ScanCandidateSchema = z
+  .object({
+    /** Point type as in an address, e.g. `float32`, `int16`, `uint32`, `float64`. */
+    type: z.string(),
+    /** Byte/word order as in an address: `ab`/`ba` for 16-bit, `abcd`/`cdab`/`badc`/`dcba` for 32-bit, 8 letters for 64-bit. */
+    order: z.string(),
+    /** The decoded value; 64-bit integers beyond 2^53 as decimal strings. */
+    value: z.union([z.number(), z.string()]),
+    /** 0..1, most plausible highest. */
+    score: z.number(),
+    /** Why it scored as it did, in words ("finite float in 1e-3..1e6", "counts up between reads"). */
+    hints: z.array(z.string()),
+    /** The point address that creates a tag with this type and order, e.g. `hr:8:float32:cdab`. */
+    tagAddress: z.string(),
+  })
+  .strict();
+export type ScanCandidate = z.infer<typeof ScanCandidateSchema>;
+
+export const ScanStartSchema = z
+  .object({
+    /** The start register, e.g. `hr:8`. */
+    address: z.string(),
+    /** Ranked, most plausible first; implausible decodings are left out. */
+    candidates: z.array(ScanCandidateSchema),
+    /** Set when this value also appears one register off (a 0/1-based offset mistake), in words. */
+    offsetHint: z.string().optional(),
+  })
+  .strict();
+export type ScanStart = z.infer<typeof ScanStartSchema>;
+
+export const ModbusScanSchema = z
+  .object({
+    deviceId: z.string(),
+    from: z.string(),
+    count: z.number().int(),
+    /** The raw 16-bit words read, in register order. */
+    words: z.array(z.number().int()),
+    readAt: z.number(),
+    starts: z.array(ScanStartSchema),
+  })
+  .strict();
+export type ModbusScan = z.infer<typeof ModbusScanSchema>;
+
+/** One problem in an imported CSV file: 1-based row (the header is row 1) and the column's header name. */
+export const CsvIssueSchema = z.object({ row: z.number().int(), column: z.string(), message: z.string() }).strict();
+export type CsvIssue = z.infer<typeof CsvIssueSchema>;
+
+/** What a tags CSV import would change (or changed): tag ids per kind of change, or the errors that stop it. */
+export const TagsImportReportSchema = z
+  .object({
+    rows: z.number().int(),
+    creates: z.array(z.string()),
+    updates: z.array(z.string()),
+    deletes: z.array(z.string()),
+    unchanged: z.number().int(),
+    /** `row N, column X: message` problems; any of them means nothing was applied. */
+    errors: z.array(CsvIssueSchema),
+    /** Project-level issues after the rows were merged (e.g. a duplicate id across devices). */
+    issues: z.array(z.object({ path: z.string(), message: z.string() }).strict()),
+    applied: z.boolean(),
+    savedTo: z.string().nullable(),
+  })
+  .strict();
+export type TagsImportReport = z.infer<typeof TagsImportReportSchema>;
+
+/** A profile of the library: shipped in resources/profiles or stored in the project. */
+export const ProfileEntrySchema = z
+  .object({
+    profile: ProfileSchema,
+    /** `library`: shipped with SensorVault; `project`: the project's own copy (it wins over a library profile of the same id). */
+    source: z.enum(['library', 'project']),
+    /** Devices of the running project that instantiate it. */
+    instances: z.number().int(),
+  })
+  .strict();
+export type ProfileEntry = z.infer<typeof ProfileEntrySchema>;
+
 /** A long operation (recursive browse, discovery): progress and, once done, its result. */
 export const OperationSchema = z
   .object({
     operationId: z.string(),
-    kind: z.enum(['browse', 'discover']),
+    kind: z.enum(['browse', 'discover', 'tags-import']),
     title: z.string(),
     state: OperationStateSchema,
     done: z.number().int(),
@@ -165,6 +244,7 @@ export const OperationSchema = z
       .discriminatedUnion('kind', [
         z.object({ kind: z.literal('browse'), nodes: z.array(BrowsedNodeSchema), truncated: z.boolean() }).strict(),
         z.object({ kind: z.literal('discover'), devices: z.array(DiscoveredDeviceSchema) }).strict(),
+        z.object({ kind: z.literal('tags-import'), report: TagsImportReportSchema }).strict(),
       ])
       .optional(),
   })
