@@ -1,3 +1,4 @@
+import { migrateUnit } from './mapping/units.js';
 import { PROJECT_SCHEMA_VERSION } from './project.js';
 
 /**
@@ -17,11 +18,27 @@ type Migration = (document: Record<string, unknown>, notes: string[]) => Record<
 
 /** MIGRATIONS[n] turns version n+1 into version n+2. */
 const MIGRATIONS: Migration[] = [
-  // 1 -> 2: the mapping layer (asset paths, profiles, timestamp rules, UCUM units). All new
-  // fields have defaults, so version 1 documents only need the version bump here.
+  // 1 -> 2: the mapping layer (asset paths, profiles, timestamp rules, UCUM units). New
+  // fields have defaults; units were free text and become UCUM codes ("°C" -> "Cel"), and
+  // text with no code is kept as an annotation ("bottles/min" -> "{bottles/min}").
   (document, notes) => {
     notes.push('project schema 1 -> 2: mapping fields added with their defaults');
-    return { ...document, schemaVersion: 2 };
+    const devices = Array.isArray(document.devices) ? document.devices : undefined;
+    if (devices === undefined) return { ...document, schemaVersion: 2 };
+    const changed = new Map<string, string>();
+    const migrated = devices.map((device: unknown) => {
+      if (!isRecord(device) || !Array.isArray(device.tags)) return device;
+      const tags = device.tags.map((tag: unknown) => {
+        if (!isRecord(tag) || typeof tag.unit !== 'string') return tag;
+        const code = migrateUnit(tag.unit);
+        if (code === tag.unit) return tag;
+        changed.set(tag.unit, code);
+        return { ...tag, unit: code };
+      });
+      return { ...device, tags };
+    });
+    if (changed.size > 0) notes.push(`units as UCUM codes: ${[...changed].map(([from, to]) => `"${from}" -> ${to}`).join(', ')}`);
+    return { ...document, schemaVersion: 2, devices: migrated };
   },
 ];
 
@@ -40,6 +57,10 @@ export function migrateProject(input: unknown): MigrationResult {
     document = step(document, notes);
   }
   return { document, from: version, notes };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Registered so a test can check that every version below the current one has a step. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeUnit } from './mapping/units.js';
 
 /**
  * The project document: one versioned JSON file holding devices, poll groups and tags.
@@ -12,6 +13,17 @@ const id = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 characters of letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 const finite = z.number().finite();
+
+/** A unit as typed (code, symbol, UN/ECE code or `{label}`), stored as its UCUM code. */
+const unit = z
+  .string()
+  .max(40)
+  .transform((text, ctx) => {
+    const result = normalizeUnit(text);
+    if (result.ok) return result.code;
+    ctx.addIssue({ code: 'custom', message: result.message });
+    return z.NEVER;
+  });
 
 /**
  * Scaling turns the decoded raw value into engineering units. All kinds are data, so a
@@ -174,7 +186,7 @@ export const TagSchema = z
     address: z.string().min(1).max(200),
     pollGroup: id,
     /** Engineering unit as a UCUM code (`Cel`, `bar`, `m3/h`); shared/mapping/units.ts gives symbols and UNECE codes. */
-    unit: z.string().max(32).default(''),
+    unit: unit.default(''),
     /** Engineering data type after scaling; left out, it follows the address's decoded type. */
     dataType: z.enum(TAG_DATA_TYPES).optional(),
     scaling: ScalingSchema.default({ kind: 'none' }),
@@ -215,7 +227,7 @@ export const ProfilePointSchema = z
     assetPath: z.string().max(200).optional(),
     /** Poll group id on the device; the instance's default group when left out. */
     pollGroup: id.optional(),
-    unit: z.string().max(32).default(''),
+    unit: unit.default(''),
     dataType: z.enum(TAG_DATA_TYPES).optional(),
     scaling: ScalingSchema.default({ kind: 'none' }),
     deadband: DeadbandSchema.optional(),
@@ -256,7 +268,7 @@ export const PointOverrideSchema = z
     address: z.string().min(1).max(200).optional(),
     assetPath: AssetPathSchema.optional(),
     pollGroup: id.optional(),
-    unit: z.string().max(32).optional(),
+    unit: unit.optional(),
     dataType: z.enum(TAG_DATA_TYPES).optional(),
     scaling: ScalingSchema.optional(),
     deadband: DeadbandSchema.optional(),
@@ -299,6 +311,8 @@ export const DeviceSchema = z
     /** Where the device sits (ISA-95); tags without their own asset path are shown here. */
     assetPath: AssetPathSchema.optional(),
     tags: z.array(TagSchema),
+    /** A source time further than this from the receive time shows as a clock-skew warning on the device. */
+    clockSkewLimitMs: z.number().int().min(100, 'must be at least 100 ms').max(86_400_000, 'must be at most 24 h').default(5000),
     /** Profiles instantiated on this device; their points become tags at load (shared/mapping/profiles.ts). */
     profiles: z.array(ProfileInstanceSchema).default([]),
   })

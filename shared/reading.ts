@@ -21,6 +21,8 @@ export const ReadingSchema = z
     ts: z.number().int(),
     value: ValueSchema,
     quality: QualitySchema,
+    /** When SensorVault received it (UTC ms), when that differs from ts (a source or point timestamp). */
+    receiveTs: z.number().int().optional(),
     /** Why the quality is not good (e.g. "illegal data address", "no response"). */
     status: z.string().optional(),
   })

@@ -2,6 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EventName, PayloadOf } from '../../shared/api/contract.js';
 import { ApiFailure, type ApiHandlers } from '../../shared/api/router.js';
+import { unitSymbol } from '../../shared/mapping/units.js';
 import { applyTagChanges, type TagOrigin } from '../../shared/mapping/profiles.js';
 import type { ApplyResult, BrowsedNode, DeviceStatus, DiscoveredDevice, TagInfo } from '../../shared/api/types.js';
 import { defaultDecimals, type ValueKind } from '../../shared/format/decimals.js';
@@ -51,6 +52,8 @@ interface RunningDevice {
   device: Device;
   compiled: CompiledDevice;
   supervisor: DeviceSupervisor;
+  /** The supervisor's status with the normalizer's clock-skew measurement. */
+  status(): DeviceStatus;
 }
 
 export class Runtime {
@@ -127,7 +130,7 @@ export class Runtime {
   deviceStatuses(): DeviceStatus[] {
     return this.compiled.effective.devices.flatMap((d) => {
       const running = this.devices.get(d.id);
-      return running === undefined ? [] : [running.supervisor.status()];
+      return running === undefined ? [] : [running.status()];
     });
   }
 
@@ -197,7 +200,9 @@ export class Runtime {
           name: tag.name,
           deviceId: device.id,
           address: tag.address,
-          unit: tag.unit,
+          unit: unitSymbol(tag.unit),
+          unitCode: tag.unit,
+          ...(tag.assetPath === undefined ? {} : { assetPath: tag.assetPath }),
           ...(tag.description === undefined ? {} : { description: tag.description }),
           pollGroup: tag.pollGroup,
           intervalMs: device.pollGroups.find((g) => g.id === tag.pollGroup)?.intervalMs ?? 0,
@@ -207,15 +212,15 @@ export class Runtime {
         };
       });
     });
-    await this.store.ensureTags(this.tags.map((t) => ({ tagId: t.tagId, name: t.name, unit: t.unit })));
+    await this.store.ensureTags(this.tags.map((t) => ({ tagId: t.tagId, name: t.name, unit: t.unitCode })));
     this.live.retain(new Set(this.tags.map((t) => t.tagId)));
     const started: DeviceSupervisor[] = [];
     for (const device of compiled.effective.devices) {
       if (this.devices.has(device.id)) continue;
       const compiledDevice = compiled.devices.find((d) => d.deviceId === device.id);
       if (compiledDevice === undefined) continue;
-      const supervisor = this.createSupervisor(device, compiledDevice);
-      this.devices.set(device.id, { block: JSON.stringify(device), device, compiled: compiledDevice, supervisor });
+      const { supervisor, status } = this.createSupervisor(device, compiledDevice);
+      this.devices.set(device.id, { block: JSON.stringify(device), device, compiled: compiledDevice, supervisor, status });
       started.push(supervisor);
     }
     for (const supervisor of started) supervisor.start();
@@ -226,7 +231,7 @@ export class Runtime {
     if (bad.length > 0) this.pipeline.push(bad);
   }
 
-  private createSupervisor(device: Device, compiledDevice: CompiledDevice): DeviceSupervisor {
+  private createSupervisor(device: Device, compiledDevice: CompiledDevice): { supervisor: DeviceSupervisor; status: () => DeviceStatus } {
     const groups = new Map(device.pollGroups.map((g) => [g.id, g.intervalMs]));
     const points: AcquisitionPoint<unknown>[] = device.tags.map((tag, index) => ({
       index,
@@ -236,11 +241,25 @@ export class Runtime {
       intervalMs: groups.get(tag.pollGroup) ?? 1000,
     }));
     const normalize = compileNormalizer(
-      device.tags.map((tag, index) => ({ tagId: tag.id, scaling: tag.scaling, decode: compiledDevice.tags[index]?.decode ?? { kind: 'value' } })),
+      device.tags.map((tag, index) => ({
+        tagId: tag.id,
+        scaling: tag.scaling,
+        decode: compiledDevice.tags[index]?.decode ?? { kind: 'value' },
+        ...(tag.dataType === undefined ? {} : { dataType: tag.dataType }),
+        ...(tag.deadband === undefined ? {} : { deadband: tag.deadband }),
+        ...(tag.quality === undefined ? {} : { quality: tag.quality }),
+        time: tag.timestamp.source === 'receive' ? { source: 'receive' } : { source: 'device' },
+      })),
     );
+    let skewed = false;
+    const withSkew = (status: DeviceStatus): DeviceStatus => {
+      const skew = normalize.clockSkew();
+      if (skew === undefined) return status;
+      return { ...status, clockSkew: { offsetMs: skew.offsetMs, limitMs: device.clockSkewLimitMs, at: skew.at, skewed: Math.abs(skew.offsetMs) > device.clockSkewLimitMs } };
+    };
     const tagIds = device.tags.map((t) => t.id);
     const settings = compiledDevice.settings as { timeoutMs?: number };
-    return new DeviceSupervisor(
+    const supervisor: DeviceSupervisor = new DeviceSupervisor(
       {
         deviceId: device.id,
         name: device.name,
@@ -253,16 +272,26 @@ export class Runtime {
         createDriver: (context) => compiledDevice.definition.create(compiledDevice.settings, context),
       },
       {
-        emit: (samples) => this.pipeline.push(normalize(samples)),
+        emit: (samples) => {
+          this.pipeline.push(normalize(samples));
+          const skew = normalize.clockSkew();
+          const now = skew !== undefined && Math.abs(skew.offsetMs) > device.clockSkewLimitMs;
+          if (now !== skewed) {
+            skewed = now;
+            if (now) this.options.log.warn(`device ${device.id}: source time is ${Math.round(skew?.offsetMs ?? 0)} ms from the receive time (limit ${device.clockSkewLimitMs} ms); check the device clock or switch its tags to the receive time`);
+            this.emit('onDeviceStatus', withSkew(supervisor.status()));
+          }
+        },
         onOffline: (_deviceId, reason) => {
           const ts = Date.now();
           const bad: Reading[] = tagIds.map((tagId) => ({ tagId, ts, value: null, quality: 'bad', status: `${StatusText.noConnection}: ${reason}` }));
           this.pipeline.push(bad);
         },
-        onStatus: (status) => this.emit('onDeviceStatus', status),
+        onStatus: (status) => this.emit('onDeviceStatus', withSkew(status)),
       },
       { log: this.options.log.child('device'), dataDir: this.options.dataDir, buses: this.buses },
     );
+    return { supervisor, status: () => withSkew(supervisor.status()) };
   }
 
   private running(deviceId: string): RunningDevice {

@@ -26,6 +26,12 @@ export const DeviceStatusSchema = z
     /** Requests sent and failed since the host started (poll-based drivers). */
     requests: z.number().int(),
     failures: z.number().int(),
+    /**
+     * Receive time minus the device's source time (median of the last readings that had one),
+     * and the limit beyond which the device clock counts as skewed. Absent when no tag of the
+     * device takes its time from the device.
+     */
+    clockSkew: z.object({ offsetMs: z.number(), limitMs: z.number().int(), at: z.number(), skewed: z.boolean() }).strict().optional(),
     /** Driver-specific figures, already in words with units (e.g. "Bus utilization": "42 % of 19,200 baud"). */
     details: z.array(z.object({ label: z.string(), value: z.string() }).strict()).optional(),
   })
@@ -38,7 +44,12 @@ export const TagInfoSchema = z
     name: z.string(),
     deviceId: z.string(),
     address: z.string(),
+    /** The unit as people read it (`°C`, `m³/h`). */
     unit: z.string(),
+    /** The unit as stored: a UCUM code (`Cel`, `m3/h`) or a `{label}` annotation; empty when unitless. */
+    unitCode: z.string(),
+    /** ISA-95 asset path, when the tag has one. */
+    assetPath: z.string().optional(),
     description: z.string().optional(),
     pollGroup: z.string(),
     intervalMs: z.number().int(),
@@ -62,6 +73,8 @@ export const HistorySeriesSchema = z
     points: z.array(HistoryPointSchema),
     /** True when the range held more than `limit` readings and the newest were kept. */
     truncated: z.boolean(),
+    /** Receive time of each point (UTC ms), present when some reading's source time differs from it. */
+    receiveTs: z.array(z.number()).optional(),
   })
   .strict();
 export type HistorySeries = z.infer<typeof HistorySeriesSchema>;

@@ -8,13 +8,14 @@ import { ValueKind } from './protocol.js';
 import { qualityCode } from './schema.js';
 
 /** Transfer list for postMessage: the batch's typed-array buffers. */
-export const transferList = (b: AppendBatch): ArrayBuffer[] => [b.tag.buffer, b.ts.buffer, b.num.buffer, b.flags.buffer, b.status.buffer] as ArrayBuffer[];
+export const transferList = (b: AppendBatch): ArrayBuffer[] => [b.tag.buffer, b.ts.buffer, b.recv.buffer, b.num.buffer, b.flags.buffer, b.status.buffer] as ArrayBuffer[];
 
 /** `tagIds` maps known tag keys to database ids; other keys go to `newKeys`. */
 export function encodeAppend(readings: ReadonlyArray<Reading>, tagIds: ReadonlyMap<string, number>): { batch: AppendBatch; newKeys: string[] } {
   const count = readings.length;
   const tag = new Int32Array(count);
   const ts = new Float64Array(count);
+  const recv = new Float64Array(count);
   const num = new Float64Array(count);
   const flags = new Uint8Array(count);
   const status = new Int32Array(count);
@@ -37,6 +38,7 @@ export function encodeAppend(readings: ReadonlyArray<Reading>, tagIds: ReadonlyM
       tag[i] = -k - 1;
     }
     ts[i] = r.ts;
+    recv[i] = r.receiveTs === undefined || r.receiveTs === r.ts ? Number.NaN : r.receiveTs;
     const q = qualityCode[r.quality];
     const v = r.value;
     let kind: number;
@@ -62,5 +64,5 @@ export function encodeAppend(readings: ReadonlyArray<Reading>, tagIds: ReadonlyM
       status[i] = s;
     }
   }
-  return { batch: { count, tag, ts, num, flags, status, strings, statusTexts, newKeys }, newKeys };
+  return { batch: { count, tag, ts, recv, num, flags, status, strings, statusTexts, newKeys }, newKeys };
 }

@@ -34,6 +34,7 @@ interface Row {
   value: number | string | null;
   flags: number;
   statusId: number | null;
+  receiveDelta: number | null;
 }
 
 export type EngineLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -231,7 +232,8 @@ export class StoreEngine {
         }
         const ts = b.ts[i]!;
         const s = b.status[i]!;
-        insert.run(Math.floor(ts / BUCKET_MS), tagId, ts, value, flags, s >= 0 ? statusIds[s]! : null);
+        const recv = b.recv[i]!;
+        insert.run(Math.floor(ts / BUCKET_MS), tagId, ts, value, flags, s >= 0 ? statusIds[s]! : null, Number.isNaN(recv) ? null : recv - ts);
       }
     });
     run.immediate();
@@ -256,6 +258,7 @@ export class StoreEngine {
 
   private rowReading(key: string, r: Row): Reading {
     const reading: Reading = { tagId: key, ts: r.ts, value: this.rowValue(r), quality: qualityName[r.flags & QUALITY_MASK] ?? 'bad' };
+    if (r.receiveDelta !== null) reading.receiveTs = r.ts + r.receiveDelta;
     if (r.statusId !== null) {
       const text = this.statusTextById.get(r.statusId) ?? this.loadStatus(r.statusId);
       if (text !== undefined) reading.status = text;
@@ -297,11 +300,14 @@ export class StoreEngine {
     const truncated = rows.length > max;
     if (truncated) rows.length = max;
     const points: HistoryPoint[] = new Array<HistoryPoint>(rows.length);
+    let receiveTs: number[] | undefined;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[rows.length - 1 - i]!;
       points[i] = [r.ts, this.rowValue(r), qualityName[r.flags & QUALITY_MASK] ?? 'bad'];
+      if (r.receiveDelta !== null) (receiveTs ??= points.slice(0, i).map((p) => p[0]))[i] = r.ts + r.receiveDelta;
+      else if (receiveTs !== undefined) receiveTs[i] = r.ts;
     }
-    return { tagId: key, points, truncated };
+    return receiveTs === undefined ? { tagId: key, points, truncated } : { tagId: key, points, truncated, receiveTs };
   }
 
   private statusText = (id: number): string | undefined => this.statusTextById.get(id) ?? this.loadStatus(id);

@@ -24,6 +24,8 @@ export interface AppendBatch {
   count: number;
   tag: Int32Array;
   ts: Float64Array;
+  /** Receive time when it differs from ts, else NaN. */
+  recv: Float64Array;
   /** Numeric value (booleans as 0/1); ignored for string and null values. */
   num: Float64Array;
   /** quality code | value kind << 2 (see ValueKind). */

@@ -40,7 +40,7 @@ export const qualityName: readonly Quality[] = ['good', 'uncertain', 'bad'];
 export const bucketOf = (ts: number): number => Math.floor(ts / BUCKET_MS);
 
 export const sql = {
-  insertReading: `INSERT OR REPLACE INTO readings(bucket, tag_id, ts, value, flags, status_id) VALUES (?, ?, ?, ?, ?, ?)`,
+  insertReading: `INSERT OR REPLACE INTO readings(bucket, tag_id, ts, value, flags, status_id, receive_delta) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   upsertTag: `INSERT INTO tags(key, name, unit) VALUES (?, ?, ?)
     ON CONFLICT(key) DO UPDATE SET name = excluded.name, unit = excluded.unit
     WHERE name IS NOT excluded.name OR unit IS NOT excluded.unit`,
@@ -58,10 +58,10 @@ export const sql = {
    * newest first. (Plain `?`: better-sqlite3 treats `?NNN` as named parameters.)
    */
   rangeDesc: `WITH RECURSIVE b(n) AS (SELECT ? UNION ALL SELECT n - 1 FROM b WHERE n > ?)
-    SELECT r.ts AS ts, r.value AS value, r.flags AS flags, r.status_id AS statusId
+    SELECT r.ts AS ts, r.value AS value, r.flags AS flags, r.status_id AS statusId, r.receive_delta AS receiveDelta
     FROM b JOIN readings r ON r.bucket = b.n AND r.tag_id = ? AND r.ts BETWEEN ? AND ?
     ORDER BY r.ts DESC LIMIT ?`,
-  readingAt: `SELECT ts, value, flags, status_id AS statusId FROM readings WHERE bucket = ? AND tag_id = ? AND ts = ?`,
+  readingAt: `SELECT ts, value, flags, status_id AS statusId, receive_delta AS receiveDelta FROM readings WHERE bucket = ? AND tag_id = ? AND ts = ?`,
   setHint: `UPDATE tags SET last_ts = ? WHERE id = ?`,
   getMeta: `SELECT value FROM meta WHERE key = ?`,
   setMeta: `INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,

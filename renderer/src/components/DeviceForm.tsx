@@ -106,7 +106,7 @@ export function DeviceForm({ driver, editing, picker, save: send, onSaved, onClo
     setSaving(true);
     const { pollGroups, tags } = applyGroupDrafts(groups, editing?.tags ?? []);
     // Fields this form does not edit (profile instances, asset path) are kept as they were.
-    const device: Device = { profiles: [], ...editing, id: effectiveId, name: name.trim(), driver: driver.id, enabled, settings: built.settings, pollGroups, tags };
+    const device: Device = { profiles: [], clockSkewLimitMs: 5000, ...editing, id: effectiveId, name: name.trim(), driver: driver.id, enabled, settings: built.settings, pollGroups, tags };
     const outcome = await send(device);
     setSaving(false);
     if (outcome.kind === 'error') setFailure(outcome.error);

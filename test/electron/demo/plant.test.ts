@@ -1,3 +1,4 @@
+import { migrateUnit } from '../../../shared/mapping/units.js';
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,7 +37,7 @@ describe('demo plant documents', () => {
     expect(modbusTcpSettingsSchema.parse(device.settings)).toMatchObject({ host: '127.0.0.1', port: 1502, writes: 'disabled' });
     expect(device.pollGroups).toEqual([{ id: 'fast', intervalMs: 500 }, { id: 'slow', intervalMs: 2000 }]);
     expect(device.tags.map((t) => [t.id, t.address, t.name, t.unit, t.pollGroup])).toEqual(
-      plantRegisterMap.map((r) => [r.tagId, r.address, r.name, r.unit, r.pollGroup]),
+      plantRegisterMap.map((r) => [r.tagId, r.address, r.name, migrateUnit(r.unit), r.pollGroup]),
     );
     for (const tag of device.tags) {
       const entry = plantRegisterMap.find((r) => r.tagId === tag.id)!;

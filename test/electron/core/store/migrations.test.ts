@@ -40,12 +40,13 @@ describe('store migrations', () => {
     const db = new Database(tmp.file('m.db'));
     try {
       migrate(db, 'm.db');
-      const next: Migration = { version: 2, name: 'add-x', up: (d) => d.exec('CREATE TABLE x(a)') };
-      const broken: Migration = { version: 3, name: 'broken', up: (d) => d.exec('CREATE TABLE nope(') };
+      const latest = latestVersion();
+      const next: Migration = { version: latest + 1, name: 'add-x', up: (d) => d.exec('CREATE TABLE x(a)') };
+      const broken: Migration = { version: latest + 2, name: 'broken', up: (d) => d.exec('CREATE TABLE nope(') };
       expect(() => migrate(db, 'm.db', [...migrations, next, broken])).toThrow();
-      expect(currentVersion(db)).toBe(1);
+      expect(currentVersion(db)).toBe(latest);
       expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'x'`).pluck().get()).toBe(0);
-      expect(migrate(db, 'm.db', [...migrations, next])).toBe(2);
+      expect(migrate(db, 'm.db', [...migrations, next])).toBe(latest + 1);
       expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'x'`).pluck().get()).toBe(1);
     } finally {
       db.close();
@@ -60,7 +61,7 @@ describe('store migrations', () => {
     expect(() => migrate(db, file)).toThrow(SchemaVersionError);
     db.close();
     const open = Store.open({ path: file, retention: { maxAgeDays: 1, maxSizeMiB: 1 }, log: memoryLogger().log });
-    await expect(open).rejects.toThrow(/schema version 99, newer than this SensorVault understands \(1\)/);
+    await expect(open).rejects.toThrow(new RegExp(`schema version 99, newer than this SensorVault understands \\(${latestVersion()}\\)`));
     await expect(Store.open({ path: file, readOnly: true, retention: { maxAgeDays: 1, maxSizeMiB: 1 }, log: memoryLogger().log })).rejects.toThrow(/newer/);
   });
 

@@ -15,7 +15,7 @@ describe('store query plans', () => {
     // Some rows and statistics, so the planner sees a realistic table.
     const ins = db.prepare(sql.insertReading);
     db.transaction(() => {
-      for (let s = 0; s < 200; s++) for (let t = 1; t <= 50; t++) ins.run(s, t, s * 1000 + t, s, 0, null);
+      for (let s = 0; s < 200; s++) for (let t = 1; t <= 50; t++) ins.run(s, t, s * 1000 + t, s, 0, null, null);
     })();
     db.exec('ANALYZE');
   });

@@ -22,6 +22,25 @@ describe('Store', () => {
     tmp.remove();
   });
 
+  it('keeps the receive time beside a source time, and stores nothing extra when they are equal', async () => {
+    const store = await openStore();
+    await store.ensureTags([{ tagId: 'flow', name: 'Flow', unit: 'm3/h' }]);
+    await store.append([
+      { tagId: 'flow', ts: T0, value: 1, quality: 'good' },
+      { tagId: 'flow', ts: T0 + 1000, receiveTs: T0 + 61_250, value: 2, quality: 'good' },
+      { tagId: 'flow', ts: T0 + 2000, receiveTs: T0 + 2000, value: 3, quality: 'good' },
+    ]);
+    const series = await store.queryHistory('flow', T0, T0 + 5000, 100);
+    expect(series.points.map((p) => p[1])).toEqual([1, 2, 3]);
+    expect(series.receiveTs).toEqual([T0, T0 + 61_250, T0 + 2000]);
+    const db = new Database(tmp.file('a.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT receive_delta FROM readings ORDER BY ts').pluck().all()).toEqual([null, 60_250, null]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('round-trips numbers, booleans, strings, null, quality and status', async () => {
     const store = await openStore();
     await store.ensureTags([
