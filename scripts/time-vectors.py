@@ -749,7 +749,7 @@ v('iso8601', '2026-13-01T00:00:00Z', error='month 13 is not 1..12'); v('iso8601'
 v('iso8601-basic', '20260329T023000Z'); v('iso8601-basic', '20240229T120000.5+0100', 'leap day'); v('iso8601-basic', '20260329T0230', 'no seconds, local UTC')
 v('iso8601-local', '2026-03-29T02:30:00', 'gap later', dst='later', **BER); v('iso8601-local', '2026-10-25T02:30:00', 'overlap earlier', dst='earlier', **BER)
 v('iso8601-local', '2026-10-25T02:30:00', 'overlap later', dst='later', **BER); v('iso8601-local', '2026-11-01T01:30:00.25', 'NY overlap earlier', dst='earlier', **NY)
-v('iso8601-local', '2026-03-29T02:30:00Z', error='has an offset')
+v('iso8601-local', '2024-02-29T12:00:00.5', 'leap day in UTC'); v('iso8601-local', '2026-03-29T02:30:00Z', error='has an offset')
 v('iso8601-date', '2024-02-29'); v('iso8601-date', '1970-01-01'); v('iso8601-date', '2026-03-29', 'Berlin midnight', **BER); v('iso8601-date', '2026-02-29', error='day 29')
 v('rfc3339', '2026-03-29T02:30:00Z'); v('rfc3339', '1985-04-12T23:20:50.52Z', 'RFC 3339 example'); v('rfc3339', '1996-12-19T16:39:57-08:00', 'RFC 3339 example')
 v('rfc3339', '1990-12-31T23:59:59-00:00', 'unknown local offset'); v('rfc3339', '2026-03-29T02:30:00', error='offset'); v('rfc3339', '2024-02-29T12:00:00.000001+05:30', 'leap day, India')
