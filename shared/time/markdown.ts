@@ -14,6 +14,7 @@ export function catalogueMarkdown(): string {
     '```',
     'sensorvault time formats',
     'sensorvault time decode --format <name> [--tz <IANA>] [--dst earlier|later|reject] [--pivot YY] <value>',
+    'sensorvault time guess <sample> <sample>...   # ranks the formats that fit a few samples',
     '```',
     '',
     '- **Input**: `number` (integer or decimal; integers beyond 2^53 as text), `string`, or `bytes`:',
