@@ -15,6 +15,7 @@ Commands:
   run --project F --db F       headless acquisition into SQLite
   history --db F --tag ID      print stored readings (csv or json)
   gateway [--project F]        the headless host: UI + API on 127.0.0.1
+  time formats|decode|guess    the timestamp catalogue: list formats, decode a device time
 
 Run 'sensorvault <command> --help' for a command's options.
 Exit codes: 0 ok, 1 failure, 2 usage error.`;
@@ -44,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/history.js')).historyCommand(rest, log, out);
       case 'gateway':
         return await (await import('./commands/gateway.js')).gatewayCommand(rest, await registry(), log, out);
+      case 'time':
+        return (await import('./commands/time.js')).timeCommand(rest, out);
       case 'demo':
         return await (await import('./commands/demo.js')).demoCommand(rest, await registry(), log, out);
       case '--version':
