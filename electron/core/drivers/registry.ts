@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { DriverInfo } from '../../../shared/api/types.js';
-import { modbusTcpDriver } from './modbus-tcp/index.js';
-import { bacnetDriver } from './bacnet/index.js';
-import { modbusRtuDriver } from './modbus-rtu/index.js';
+import { modbusTcpDriver } from './modbus-tcp/definition.js';
+import { bacnetDriver } from './bacnet/definition.js';
+import { modbusRtuDriver } from './modbus-rtu/definition.js';
 import { mqttDriver } from './mqtt/definition.js';
 import { opcuaDriver } from './opcua/definition.js';
 import type { AnyDriverDefinition } from './types.js';

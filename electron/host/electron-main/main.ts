@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, ipcMain, session, shell } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, session, shell } from 'electron';
 import { eventNames, events, requestNames, requests } from '../../../shared/api/contract.js';
 import { createRouter } from '../../../shared/api/router.js';
 import { createDriverRegistry } from '../../core/drivers/registry.js';
@@ -17,6 +17,7 @@ import { createLogger } from '../../core/log.js';
 import { loadProjectFile, parseProjectText } from '../../core/project/validate.js';
 import { Runtime } from '../../core/runtime.js';
 import { startDemoPlant } from '../../demo/plant.js';
+import { startupFailureDialog } from './startup-failure.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // dist/electron/host/electron-main -> package root
@@ -43,16 +44,23 @@ async function boot(): Promise<void> {
     compiled = parseProjectText(JSON.stringify(document), file, registry);
   }
   const dbPath = path.join(app.getPath('userData'), projectArg === undefined ? 'demo.db' : 'sensorvault.db');
-  const runtime = await Runtime.start({
-    compiled,
-    dbPath,
-    dataDir: app.getPath('userData'),
-    ...(projectArg === undefined ? {} : { projectPath: path.resolve(projectArg) }),
-    log,
-    host: 'electron',
-    version: app.getVersion(),
-    registry,
-  });
+  let runtime: Runtime;
+  try {
+    runtime = await Runtime.start({
+      compiled,
+      dbPath,
+      dataDir: app.getPath('userData'),
+      ...(projectArg === undefined ? {} : { projectPath: path.resolve(projectArg) }),
+      log,
+      host: 'electron',
+      version: app.getVersion(),
+      registry,
+    });
+  } catch (error) {
+    // E.g. DatabaseLockedError: another SensorVault writes this database. Nothing to keep running.
+    await stopPlant?.();
+    throw error;
+  }
   const router = createRouter(runtime.handlers, (channel, error) => log.error('request failed', { channel, error: String(error) }));
 
   // Deny everything the UI does not need: permissions, navigation, new windows.
@@ -111,8 +119,14 @@ async function boot(): Promise<void> {
   await window.loadFile(rendererIndex);
 }
 
-app.on('window-all-closed', () => app.quit());
-app.whenReady().then(boot, (error: unknown) => {
-  process.stderr.write(`sensorvault: ${String(error)}\n`);
+/** Start-up failed (e.g. the database is written by another process): say so in a dialog, then quit. */
+function failStartup(error: unknown): void {
+  process.stderr.write(`sensorvault: ${error instanceof Error ? error.message : String(error)}\n`);
+  const box = startupFailureDialog(error);
+  if (box !== undefined) dialog.showErrorBox(box.title, `${box.message}\n\n${box.detail}`);
   app.exit(1);
-});
+}
+
+app.on('window-all-closed', () => app.quit());
+// boot's own failures too (a rejection handler beside `boot` would only see whenReady's).
+app.whenReady().then(boot).catch(failStartup);

@@ -59,6 +59,15 @@ describe('sensorvault with OPC UA', () => {
     expect(refused.code).toBe(1);
     const thumbprint = /certs trust ([0-9a-fA-F:]+)/.exec(refused.stderr + refused.stdout)?.[1];
     expect(thumbprint, refused.stderr).toBeDefined();
+    // Issue 8: the message names the certificate and the trust step, once, and does not send
+    // the engineer to the network ("check the address, port …" is for network failures only).
+    const message = refused.stderr.trim().split('\n').filter((line) => /cannot connect/.test(line));
+    expect(message, refused.stderr).toHaveLength(1);
+    expect(message[0]).toMatch(new RegExp(`^sensorvault: cannot connect to ${opcua.endpointUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\S*.*certificate.*is not trusted.*thumbprint.*sensorvault certs trust ${thumbprint}.*connect again`));
+    expect(message[0]!.match(/cannot connect/g)).toHaveLength(1);
+    expect(refused.stderr + refused.stdout).not.toMatch(/check the address, port and that the device is reachable/);
+    expect(jsonLines(refused.stdout)[0]).toMatchObject({ quality: 'bad', status: expect.stringMatching(/is not trusted/) });
+    expect(String(jsonLines(refused.stdout)[0]?.status)).not.toMatch(/check the address/);
     const listed = await runCli(['certs', 'list', '--json'], { env });
     expect(jsonLines(listed.stdout)).toEqual([expect.objectContaining({ status: 'rejected', store: 'opcua' })]);
     const trust = await runCli(['certs', 'trust', thumbprint!], { env });

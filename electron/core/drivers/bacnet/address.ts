@@ -1,5 +1,6 @@
 import type { AddressParse } from '../types.js';
-import { enumNames, ObjectType, PropertyIdentifier } from './lib.js';
+// The name tables, not the library: the registry parses addresses without loading @bacnet-js/client.
+import { enumNames, objectTypeNumbers, propertyNumbers } from './names.js';
 
 /**
  * BACnet point addresses (see README.md):
@@ -35,8 +36,8 @@ export const objectTypeAliases: Readonly<Record<string, number>> = {
   msv: 19,
 };
 
-const objectTypes = enumNames(ObjectType);
-const properties = enumNames(PropertyIdentifier);
+const objectTypes = enumNames(objectTypeNumbers);
+const properties = enumNames(propertyNumbers);
 const shortByType = new Map<number, string>(Object.entries(objectTypeAliases).map(([alias, type]) => [type, alias]));
 
 export const bacnetAddressSyntax =

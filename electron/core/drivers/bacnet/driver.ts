@@ -4,8 +4,8 @@ import { StatusText } from '../../../../shared/reading.js';
 import { createPollScheduler, type PollScheduler } from '../common/poll-scheduler.js';
 import { assertWritesEnabled, writesDisabledMessage } from '../common/errors.js';
 import { describeConnectFailure, formatTarget } from '../common/network-errors.js';
-import type { AcquisitionPoint, BrowseNode, DecodeSpec, Driver, DriverContext, DriverDefinition, DriverStats, LongOperationOptions, RawSample } from '../types.js';
-import { bacnetAddressSyntax, formatBacnetAddress, objectKey, objectTypeName, parseBacnetAddress, PRESENT_VALUE, type BacnetAddress } from './address.js';
+import type { AcquisitionPoint, BrowseNode, Driver, DriverContext, DriverStats, LongOperationOptions, RawSample } from '../types.js';
+import { formatBacnetAddress, objectKey, objectTypeName, PRESENT_VALUE, type BacnetAddress } from './address.js';
 import {
   DEVICE_TYPE,
   PROP,
@@ -20,11 +20,10 @@ import {
   type DeviceInfo,
   type ReadResults,
 } from './device.js';
-import { discoverBacnet } from './discover.js';
-import { bacnetEndpoint, parseBacnetEndpoint } from './endpoint.js';
+import { bacnetEndpoint } from './endpoint.js';
 import { encodedSize, packBatches, splitBatch, type Batch, type ObjectRead, type PackLimits, type PropertyRef } from './plan.js';
 import { BacnetRequestError, BacnetSession, receiverFor, statusForError } from './session.js';
-import { bacnetSettingsSchema, type BacnetSettings } from './settings.js';
+import type { BacnetSettings } from './settings.js';
 import { unitSymbol } from './units.js';
 import { decodeStatusFlags, qualityFor, reliabilityText, statusFlagsText, toValue, type AppValue, type StatusFlags } from './values.js';
 
@@ -782,32 +781,10 @@ export function encodeForWrite(address: BacnetAddress, value: Value): { type: nu
   return { type: 4, value };
 }
 
-export function bacnetDecodeSpec(): DecodeSpec {
-  return { kind: 'value' };
+/** Called by the definition's lazy `create` once @bacnet-js/client is loaded. */
+export function createBacnetDriver(settings: BacnetSettings, context: DriverContext): BacnetDriver {
+  return new BacnetDriverImpl(settings, context);
 }
 
-/** The common definition, with `create` typed to the BACnet driver's wider interface. */
-export type BacnetDriverDefinition = Omit<DriverDefinition<BacnetSettings, BacnetAddress>, 'create'> & {
-  create(settings: BacnetSettings, context: DriverContext): BacnetDriver;
-};
-
-export const bacnetDriver: BacnetDriverDefinition = {
-  id: 'bacnet',
-  title: 'BACnet/IP',
-  settingsSchema: bacnetSettingsSchema,
-  addressSyntax: bacnetAddressSyntax,
-  capabilities: { browse: true, discover: true, certificates: false, write: true },
-  parseAddress: parseBacnetAddress,
-  formatAddress: formatBacnetAddress,
-  decodeSpec: bacnetDecodeSpec,
-  endpoint: bacnetEndpoint,
-  endpointSchemes: ['bacnet:'],
-  settingsFromEndpoint(url: string) {
-    const result = parseBacnetEndpoint(url);
-    if (!result.ok) throw new Error(result.message);
-    return result.settings;
-  },
-  create: (settings, context) => new BacnetDriverImpl(bacnetSettingsSchema.parse(settings), context),
-  discover: discoverBacnet,
-};
-
+export { bacnetDriver, bacnetDecodeSpec } from './definition.js';
+export type { BacnetDriverDefinition } from './definition.js';

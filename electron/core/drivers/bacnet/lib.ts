@@ -13,20 +13,4 @@ export type BACnetClientInstance = InstanceType<typeof BACnetClient>;
 export const { ObjectType, PropertyIdentifier, ErrorClass, ErrorCode, AbortReason, RejectReason, Reliability, Segmentation, ApplicationTag, EngineeringUnits } =
   bacnetPackage;
 
-/** kebab-case of an enum key: ANALOG_INPUT → analog-input. */
-function kebab(key: string): string {
-  return key.toLowerCase().replace(/_/g, '-');
-}
-
-/** number → kebab name and back, for a numeric TypeScript enum object. */
-export function enumNames(enumObject: object): { byValue: ReadonlyMap<number, string>; byName: ReadonlyMap<string, number> } {
-  const byValue = new Map<number, string>();
-  const byName = new Map<string, number>();
-  for (const [key, value] of Object.entries(enumObject)) {
-    if (typeof value !== 'number') continue;
-    const name = kebab(key);
-    if (!byValue.has(value)) byValue.set(value, name);
-    byName.set(name, value);
-  }
-  return { byValue, byName };
-}
+export { enumNames } from './names.js';

@@ -1,4 +1,5 @@
 import type { Quality, Value } from '../../../../shared/reading.js';
+import { shortestFloat32 } from '../../../../shared/format/float32.js';
 import { formatBacnetAddress, objectTypeName, PRESENT_VALUE } from './address.js';
 import { enumNames, Reliability } from './lib.js';
 import { errorWords } from './session.js';
@@ -61,9 +62,11 @@ function one(value: AppValue, objectType: number, property: number): Value {
       return value.value === true;
     case TAG.UNSIGNED:
     case TAG.SIGNED:
-    case TAG.REAL:
     case TAG.DOUBLE:
       return typeof value.value === 'number' ? value.value : Number(value.value);
+    case TAG.REAL:
+      // REAL is a float32 on the wire; the library widens it (20.6 arrives as 20.59963607788086).
+      return shortestFloat32(typeof value.value === 'number' ? value.value : Number(value.value));
     case TAG.ENUM:
       // Binary present-value (and relinquish-default): inactive/active as false/true.
       if (BINARY.has(objectType) && (property === PRESENT_VALUE || property === 104)) return value.value === 1;

@@ -13,6 +13,8 @@ export function lazyDriver<A, D extends Driver<A>>(
     browse: boolean;
     /** Further synchronous methods of D, with the answer to give before the import. */
     extra?: Record<string, (...args: never[]) => unknown>;
+    /** Further asynchronous methods of D: they import the implementation first, as `write` does. */
+    deferred?: ReadonlyArray<string>;
   },
 ): D {
   let impl: D | undefined;
@@ -44,6 +46,14 @@ export function lazyDriver<A, D extends Driver<A>>(
     driver[name] = (...args: never[]) => {
       const method = impl === undefined ? undefined : (impl as unknown as Record<string, unknown>)[name];
       return typeof method === 'function' ? (method as (...a: never[]) => unknown).apply(impl, args) : before(...args);
+    };
+  }
+  for (const name of options.deferred ?? []) {
+    driver[name] = async (...args: never[]) => {
+      const d = (await ensure()) as unknown as Record<string, unknown>;
+      const method = d[name];
+      if (typeof method !== 'function') throw new Error(`this driver has no method ${name}`);
+      return (method as (...a: never[]) => unknown).apply(d, args);
     };
   }
   // The methods above are exactly Driver<A> plus the named extras of D.

@@ -7,12 +7,12 @@ import type { PollScheduler } from '../common/poll-scheduler.js';
 import { privateLease, type BusLease, type SharedBusRegistry } from '../common/modbus/bus-registry.js';
 import { type BlockData, type CycleIo, type CyclePlan, markBad, planGroups, readOp, runModbusCycle, startCycles } from '../common/modbus/cycle.js';
 import { planLimits } from '../common/modbus/plan.js';
-import { modbusDecodeSpec, statusForError } from '../common/modbus/protocol.js';
-import type { AcquisitionPoint, Driver, DriverContext, DriverDefinition, DriverStats, RawSample } from '../types.js';
-import { formatModbusRtuAddress, modbusRtuAddressSyntax, parseModbusRtuAddress, type ModbusRtuAddress } from './address.js';
+import { statusForError } from '../common/modbus/protocol.js';
+import type { AcquisitionPoint, Driver, DriverContext, DriverStats, RawSample } from '../types.js';
+import { formatModbusRtuAddress, type ModbusRtuAddress } from './address.js';
 import { busKey, DEMOTED_STATUS, ModbusBus, type BusOp, type BusSettings, type BusStats } from './bus.js';
-import { modbusRtuEndpoint, parseModbusRtuEndpoint } from './endpoint.js';
-import { modbusRtuSettingsSchema, type ModbusRtuSettings } from './settings.js';
+import { modbusRtuEndpoint } from './endpoint.js';
+import type { ModbusRtuSettings } from './settings.js';
 import { readFrameSizes, writeFrameSizes, type FrameSizes } from './timing.js';
 
 /**
@@ -237,28 +237,13 @@ class ModbusRtuDriverImpl implements ModbusRtuDriver {
 }
 
 /** The common definition, with `create` typed to the RTU driver's wider interface. */
-export type ModbusRtuDriverDefinition = Omit<DriverDefinition<ModbusRtuSettings, ModbusRtuAddress>, 'create'> & {
-  create(settings: ModbusRtuSettings, context: BusDriverContext): ModbusRtuDriver;
-};
+/** Called by the definition's lazy `create` once modbus-serial is loaded. */
+export function createModbusRtuDriver(settings: ModbusRtuSettings, context: BusDriverContext): ModbusRtuDriver {
+  return new ModbusRtuDriverImpl(settings, context);
+}
 
-export const modbusRtuDriver: ModbusRtuDriverDefinition = {
-  id: 'modbus-rtu',
-  title: 'Modbus RTU (serial bus, RTU over TCP, TCP-to-RTU gateway)',
-  settingsSchema: modbusRtuSettingsSchema,
-  addressSyntax: modbusRtuAddressSyntax,
-  capabilities: { browse: false, discover: false, certificates: false, write: true },
-  parseAddress: parseModbusRtuAddress,
-  formatAddress: formatModbusRtuAddress,
-  decodeSpec: modbusDecodeSpec,
-  endpoint: modbusRtuEndpoint,
-  endpointSchemes: ['modbus-rtu:'],
-  settingsFromEndpoint(url: string) {
-    const result = parseModbusRtuEndpoint(url);
-    if (typeof result === 'string') throw new Error(result);
-    return result;
-  },
-  create: (settings, context) => new ModbusRtuDriverImpl(modbusRtuSettingsSchema.parse(settings), context),
-};
+export { modbusRtuDriver } from './definition.js';
+export type { ModbusRtuDriverDefinition } from './definition.js';
 
 /** The bus figures an engineer needs, in words: achieved vs the line's ceiling, faults, unit states. */
 export function busDetails(bus: BusStats, now: number): Array<{ label: string; value: string }> {

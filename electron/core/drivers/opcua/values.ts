@@ -1,11 +1,13 @@
 import { DataType, StatusCode, StatusCodes, VariantArrayType, type DataValue, type Variant } from 'node-opcua';
 import type { Quality, Value } from '../../../../shared/reading.js';
 import { StatusText } from '../../../../shared/reading.js';
+import { shortestFloat32 } from '../../../../shared/format/float32.js';
 
 /**
  * OPC UA values and status codes in SensorVault's terms. A reading's value is number,
  * boolean, string or null, so:
- * - integers up to 32 bits, Float, Double, Byte/SByte: number; Boolean: boolean;
+ * - integers up to 32 bits, Double, Byte/SByte: number; Float: the shortest decimal that
+ *   reads back as the same float32 (20.6, not 20.59963607788086); Boolean: boolean;
  * - Int64/UInt64: number, with quality uncertain "precision loss" beyond ±2^53;
  * - String, XmlElement, LocalizedText (text), QualifiedName (`ns:name`), NodeId,
  *   ExpandedNodeId, Guid: string; ByteString: base64; DateTime: ISO 8601 UTC string;
@@ -45,9 +47,11 @@ function scalar(dataType: DataType, v: unknown, flags: { lossy: boolean }): unkn
     case DataType.UInt16:
     case DataType.Int32:
     case DataType.UInt32:
-    case DataType.Float:
     case DataType.Double:
       return typeof v === 'number' ? v : Number(v);
+    case DataType.Float:
+      // node-opcua widens the float32 to a double (20.6 arrives as 20.59963607788086).
+      return shortestFloat32(typeof v === 'number' ? v : Number(v));
     case DataType.Int64:
       return int64(v, true, flags);
     case DataType.UInt64:
