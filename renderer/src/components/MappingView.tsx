@@ -295,7 +295,7 @@ function AssetTreePanel({ rows }: { rows: readonly Row[] }) {
           if (node === undefined) return null;
           const open = expanded.has(node.key);
           return (
-            <div key={node.key} className={`asset-node${isActive(node) ? ' active' : ''}${node.key === NO_ASSET_PATH ? ' no-path' : ''}`} style={style} role="treeitem" aria-expanded={node.children.length > 0 ? open : undefined} aria-selected={isActive(node)} data-testid="tree-node" data-key={node.key}>
+            <div key={node.key} className={`asset-node${isActive(node) ? ' active' : ''}${node.key === NO_ASSET_PATH ? ' no-path' : ''}`} style={style} role="treeitem" aria-expanded={node.children.length > 0 ? open : undefined} aria-selected={isActive(node)} data-testid="tree-node" data-key={node.key === NO_ASSET_PATH ? '(none)' : node.key}>
               <span className="tree-indent" style={{ width: node.depth * 16 }} />
               {node.children.length > 0 ? (
                 <button type="button" className="tree-toggle" aria-label={open ? `Collapse ${node.label}` : `Expand ${node.label}`} data-testid="tree-toggle" onClick={() => mapping.getState().toggleExpanded(node.key)}>
