@@ -7,7 +7,7 @@ import { ErrorNotice } from './ErrorNotice.js';
 import { Modal } from './Modal.js';
 import { OperationProgress } from './OperationProgress.js';
 
-const NOT_BUILT = 'This SensorVault host does not offer that request yet (its handler answers “unsupported”). Update the host, or use the command line (sensorvault tags export / import) where it is available.';
+const NOT_BUILT = 'This SensorVault host does not offer that request yet (its handler answers “unsupported”); nothing was changed. Update SensorVault to a build that includes it.';
 
 /** Advice for an error of a mapping request: "unsupported" here means the host lacks the handler, not the driver. */
 export function mappingAdvice(error: ApiError): string | undefined {
@@ -101,22 +101,25 @@ export function ImportCsvDialog({ onClose }: { onClose(): void }) {
     }
   }
 
+  const close = () => {
+    // An applied import changed the project: the table re-reads it.
+    if (report?.applied === true) {
+      void session.mapping.getState().load();
+      void session.editor.loadProject();
+      session.reload();
+    }
+    onClose();
+  };
   const canApply = file !== undefined && report !== undefined && !report.applied && report.errors.length === 0 && report.issues.length === 0 && !running;
   return (
     <Modal
       title="Import tags from CSV"
-      onClose={() => {
-        if (report?.applied === true) {
-          void session.mapping.getState().load();
-          void session.editor.loadProject();
-        }
-        onClose();
-      }}
+      onClose={close}
       size="large"
       testId="import-dialog"
       footer={
         <>
-          <button type="button" className="button" onClick={onClose}>
+          <button type="button" className="button" onClick={close}>
             {report?.applied === true ? 'Close' : 'Cancel'}
           </button>
           <button type="button" className="button button-primary" data-testid="import-apply" disabled={!canApply} onClick={() => file !== undefined && void start(file.csv, true)}>

@@ -19,8 +19,8 @@ const ROW_HEIGHT = 36;
 /** Column order and widths (px): readable at arm's length; the id column stays put when scrolling sideways. */
 const COLUMNS: ReadonlyArray<{ key: Field | 'id' | 'device' | 'quality'; width: number; align?: 'right' }> = [
   { key: 'id', width: 180 },
-  { key: 'name', width: 190 },
-  { key: 'device', width: 110 },
+  { key: 'name', width: 170 },
+  { key: 'device', width: 150 },
   { key: 'assetPath', width: 230 },
   { key: 'address', width: 150 },
   { key: 'dataType', width: 86 },

@@ -173,24 +173,27 @@ function TagMapping() {
         <div className="panel-toolbar mapping-actions">
           <span className="selection-count" data-testid="selection-count">
             {formatCount(selectedAll.length)} selected{selectedAll.length !== selectedShown.length ? ` (${formatCount(selectedShown.length)} shown)` : ''}
+            {selectedAll.length > 0 && (
+              <button type="button" className="link-button" data-testid="select-none" onClick={() => mapping.getState().clearSelection()}>
+                clear
+              </button>
+            )}
           </span>
           <button type="button" className="button button-small" data-testid="select-all" disabled={shown.length === 0} onClick={() => mapping.getState().selectAll(shown.map((r) => r.id))}>
             Select all {filtered ? 'filtered' : ''} ({formatCount(shown.length)})
           </button>
-          <button type="button" className="button button-small" data-testid="select-none" disabled={selectedAll.length === 0} onClick={() => mapping.getState().clearSelection()}>
-            Select none
-          </button>
           <button type="button" className="button" data-testid="bulk-edit" disabled={selectedAll.length === 0} onClick={() => setBulkOpen(true)}>
-            Bulk edit {selectedAll.length > 0 ? formatCount(selectedAll.length) : ''}…
+            {selectedAll.length > 0 ? `Bulk edit ${formatCount(selectedAll.length)}…` : 'Bulk edit…'}
           </button>
-          <button type="button" className="button button-danger" data-testid="delete-selected" disabled={selectedAll.length === 0} onClick={() => mapping.getState().deleteTags(selectedAll.filter((r) => r.status !== 'deleted').map((r) => r.id))}>
+          <button type="button" className="button button-small button-danger" data-testid="delete-selected" disabled={selectedAll.length === 0} onClick={() => mapping.getState().deleteTags(selectedAll.filter((r) => r.status !== 'deleted').map((r) => r.id))}>
             Delete
           </button>
           <span className="mapping-bar-spacer" />
-          <button type="button" className="button" data-testid="undo" disabled={history.undo.length === 0} title="Undo (Ctrl+Z)" onClick={() => mapping.getState().undo()}>
+          <span className="mapping-commit">
+          <button type="button" className="button button-small" data-testid="undo" disabled={history.undo.length === 0} title="Undo (Ctrl+Z)" onClick={() => mapping.getState().undo()}>
             ↶ Undo
           </button>
-          <button type="button" className="button" data-testid="redo" disabled={history.redo.length === 0} title="Redo (Ctrl+Shift+Z)" onClick={() => mapping.getState().redo()}>
+          <button type="button" className="button button-small" data-testid="redo" disabled={history.redo.length === 0} title="Redo (Ctrl+Shift+Z)" onClick={() => mapping.getState().redo()}>
             ↷ Redo
           </button>
           <span className={`staged-summary${summary.changed + summary.deleted > 0 ? ' has-changes' : ''}`} data-testid="staged-summary" role="status">
@@ -202,6 +205,7 @@ function TagMapping() {
           <button type="button" className="button button-primary" data-testid="apply" disabled={history.staged.size === 0 || applying} onClick={() => void mapping.getState().apply()}>
             {applying ? 'Applying…' : 'Apply'}
           </button>
+          </span>
         </div>
         {notice !== undefined && (
           <div className="success-note" role="status" data-testid="mapping-notice">

@@ -228,7 +228,12 @@ function ProfileForm({ initial, previous, instances, onSaved }: { initial: Draft
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ error?: ApiError; issues?: string[]; saved?: string }>({});
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
-  const setPoint = (i: number, patch: Partial<PointDraft>) => setDraft((d) => ({ ...d, points: d.points.map((p, n) => (n === i ? { ...p, ...patch } : p)) }));
+  /** An edited field's old error goes away with the edit (the rest wait for the next Save). */
+  const forget = (prefix: string) => setErrors((e) => (e.size === 0 ? e : new Map([...e].filter(([k]) => !k.startsWith(prefix)))));
+  const setPoint = (i: number, patch: Partial<PointDraft>) => {
+    forget(`points[${i}].${Object.keys(patch)[0] ?? ''}`);
+    setDraft((d) => ({ ...d, points: d.points.map((p, n) => (n === i ? { ...p, ...patch } : p)) }));
+  };
   const setParam = (i: number, patch: Partial<ParamDraft>) => setDraft((d) => ({ ...d, parameters: d.parameters.map((p, n) => (n === i ? { ...p, ...patch } : p)) }));
   const err = (key: string) => errors.get(key);
 
