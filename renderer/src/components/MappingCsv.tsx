@@ -204,10 +204,11 @@ export function ExportCsvDialog({ onClose }: { onClose(): void }) {
         </label>
         <select id="export-separator" data-testid="export-separator" value={separator} onChange={(e) => setSeparator(e.target.value as ',' | ';')}>
           <option value=",">, (comma)</option>
-          <option value=";">; (semicolon: Excel with a decimal comma, e.g. German or French settings)</option>
+          <option value=";">; (semicolon)</option>
         </select>
+        <div className="field-help">Semicolon for Excel set to a decimal comma (German, French, … settings).</div>
       </div>
-      <div className="form-row form-row-check">
+      <div className="export-bom">
         <label>
           <input type="checkbox" data-testid="export-bom" checked={bom} onChange={(e) => setBom(e.target.checked)} /> Start with a byte-order mark (so Excel opens UTF-8 units like °C and µS correctly)
         </label>
