@@ -31,3 +31,10 @@ export function useEditorStore<K extends EditorStoreKey, T>(key: K, selector: (s
   const store = useSession().editor[key] as unknown as Parameters<typeof useStore>[0];
   return useStore(store, selector as (state: unknown) => T);
 }
+
+type MappingStateOf = ReturnType<Session['mapping']['getState']>;
+
+/** Subscribes a component to one slice of the mapping editor's store. */
+export function useMapping<T>(selector: (state: MappingStateOf) => T): T {
+  return useStore(useSession().mapping, selector);
+}

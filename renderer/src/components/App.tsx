@@ -6,11 +6,13 @@ import { DeviceList } from './DeviceList.js';
 import { DevicesView } from './DevicesView.js';
 import { Header } from './Header.js';
 import { LiveTable } from './LiveTable.js';
+import { MappingView } from './MappingView.js';
 import { Trend } from './Trend.js';
 
 const TABS: { tab: Tab; label: string }[] = [
   { tab: 'live', label: 'Live' },
   { tab: 'devices', label: 'Devices & tags' },
+  { tab: 'mapping', label: 'Mapping' },
   { tab: 'certificates', label: 'Certificates' },
 ];
 
@@ -54,6 +56,7 @@ export function App() {
         </div>
       </main>
       {tab === 'devices' && <DevicesView />}
+      {tab === 'mapping' && <MappingView />}
       {tab === 'certificates' && <CertificatesView />}
     </div>
   );

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiError, Envelope, SensorVaultApi } from '../../../shared/api/contract.js';
-import type { BrowseNode, Certificate, DriverInfo, Operation } from '../../../shared/api/types.js';
-import type { Device, Project } from '../../../shared/project.js';
+import type { BrowseNode, Certificate, DriverInfo, Operation, ProfileEntry } from '../../../shared/api/types.js';
+import type { Device, Profile, Project } from '../../../shared/project.js';
 import type { Issue } from '../forms/project-edits.js';
 
 /*
@@ -10,7 +10,7 @@ import type { Issue } from '../forms/project-edits.js';
  * these stores; they never call the host themselves.
  */
 
-export type Tab = 'live' | 'devices' | 'certificates';
+export type Tab = 'live' | 'devices' | 'mapping' | 'certificates';
 
 export interface NavigationState {
   tab: Tab;
@@ -107,6 +107,13 @@ export interface Editor {
   focusNode(ref: string | undefined): void;
   startBrowse(deviceId: string, ref: string | undefined): Promise<Envelope<Operation>>;
   startDiscovery(driverId: string, settings: Record<string, unknown>): Promise<Envelope<Operation>>;
+  /** Starts a tags CSV import (a preview unless `apply`); progress lands in `operations`. */
+  startTagsImport(csv: string, apply: boolean): Promise<Envelope<Operation>>;
+  exportTagsCsv(separator: ',' | ';', bom: boolean): Promise<Envelope<{ csv: string; rows: number }>>;
+  listProfiles(): Promise<Envelope<ProfileEntry[]>>;
+  /** Saves a profile into the project; on success the project and tag lists are re-read. */
+  saveProfile(profile: Profile): Promise<EditOutcome>;
+  applyProfile(params: { deviceId: string; profileId: string; prefix?: string; assetPath?: string; params: Record<string, string | number> }): Promise<EditOutcome>;
   cancelOperation(operationId: string): Promise<void>;
   trustCertificate(thumbprint: string): Promise<Envelope<Certificate>>;
   rejectCertificate(thumbprint: string): Promise<Envelope<Certificate>>;
@@ -329,6 +336,15 @@ export function createEditor(api: SensorVaultApi, options: EditorOptions): Edito
       if (answer.ok) track(answer.result);
       return answer;
     },
+    async startTagsImport(csv, apply) {
+      const answer = await api.startTagsImport({ csv, apply });
+      if (answer.ok) track(answer.result);
+      return answer;
+    },
+    exportTagsCsv: (separator, bom) => api.exportTagsCsv({ separator, bom }),
+    listProfiles: () => api.listProfiles({}),
+    saveProfile: (profile) => edit(() => api.saveProfile({ profile }), -1, 0),
+    applyProfile: (params) => edit(() => api.applyProfile(params), -1, 0),
     async cancelOperation(operationId) {
       const answer = await api.cancelOperation({ operationId });
       if (answer.ok) track(answer.result);

@@ -4,6 +4,7 @@ import type { HistoryPoint } from '../../../shared/api/types.js';
 import type { Quality, Reading, Value } from '../../../shared/reading.js';
 import type { HostConnection } from '../api/connect.js';
 import { createEditor, type Editor } from './editor.js';
+import { createMappingStore, type MappingStore } from './mapping.js';
 import { type SettingsState, type SettingsStorage, createSettingsStore } from './settings.js';
 import {
   type CatalogState,
@@ -38,6 +39,8 @@ export interface Session {
   settings: StoreApi<SettingsState>;
   /** Project edits, browsing, long operations, certificates, and which screen is shown. */
   editor: Editor;
+  /** The mapping editor: every tag of the project, staged edits, undo/redo, one Apply. */
+  mapping: MappingStore;
   start(): void;
   stop(): void;
   /** Re-fetches every snapshot (devices, tags, live values, trend history). */
@@ -82,6 +85,14 @@ export function createSession(connection: HostConnection, options: SessionOption
     afterApply: () => {
       void loadDevices();
       void loadTags();
+    },
+  });
+
+  const mapping = createMappingStore(api, {
+    afterApply: () => {
+      void loadDevices();
+      void loadTags();
+      void editor.loadProject();
     },
   });
 
@@ -293,6 +304,7 @@ export function createSession(connection: HostConnection, options: SessionOption
     clock,
     settings,
     editor,
+    mapping,
     start() {
       if (running) return;
       running = true;
