@@ -14,7 +14,8 @@ import { createSharedBusRegistry } from './drivers/common/modbus/bus-registry.js
 import { createDriverRegistry, type DriverRegistry } from './drivers/registry.js';
 import type { AcquisitionPoint, DecodeSpec, TrustStore } from './drivers/types.js';
 import type { Logger } from './log.js';
-import { compileNormalizer } from './normalizer/normalizer.js';
+import { type NormalizedPoint, compileNormalizer } from './normalizer/normalizer.js';
+import { compileTimeDecoder } from './normalizer/time-point.js';
 import { Operations } from './operations.js';
 import { LiveFeed } from './pipeline/live-feed.js';
 import { Pipeline, type ReadingSink } from './pipeline/pipeline.js';
@@ -240,17 +241,33 @@ export class Runtime {
       pollGroupId: tag.pollGroup,
       intervalMs: groups.get(tag.pollGroup) ?? 1000,
     }));
-    const normalize = compileNormalizer(
-      device.tags.map((tag, index) => ({
-        tagId: tag.id,
-        scaling: tag.scaling,
-        decode: compiledDevice.tags[index]?.decode ?? { kind: 'value' },
-        ...(tag.dataType === undefined ? {} : { dataType: tag.dataType }),
-        ...(tag.deadband === undefined ? {} : { deadband: tag.deadband }),
-        ...(tag.quality === undefined ? {} : { quality: tag.quality }),
-        time: tag.timestamp.source === 'receive' ? { source: 'receive' } : { source: 'device' },
-      })),
-    );
+    const normalized: NormalizedPoint[] = device.tags.map((tag, index) => ({
+      tagId: tag.id,
+      scaling: tag.scaling,
+      decode: compiledDevice.tags[index]?.decode ?? { kind: 'value' },
+      ...(tag.dataType === undefined ? {} : { dataType: tag.dataType }),
+      ...(tag.deadband === undefined ? {} : { deadband: tag.deadband }),
+      ...(tag.quality === undefined ? {} : { quality: tag.quality }),
+      time: tag.timestamp.source === 'receive' ? { source: 'receive' } : { source: 'device' },
+    }));
+    // Timestamp points: acquired with the tags that take their time from them (one per
+    // address, rule and poll group, so a clock block shared by many tags is read once).
+    const timePoints = new Map<string, number>();
+    device.tags.forEach((tag, index) => {
+      const rule = tag.timestamp;
+      const time = compiledDevice.tags[index]?.time;
+      if (rule.source !== 'point' || time === undefined) return;
+      const key = JSON.stringify([rule, tag.pollGroup]);
+      let point = timePoints.get(key);
+      if (point === undefined) {
+        point = points.length;
+        timePoints.set(key, point);
+        points.push({ index: point, tagId: `${tag.id}@time`, address: time.address, pollGroupId: tag.pollGroup, intervalMs: groups.get(tag.pollGroup) ?? 1000 });
+        normalized.push({ tagId: `${tag.id}@time`, scaling: { kind: 'none' }, decode: time.decode, role: 'time', decodeTime: compileTimeDecoder(rule, time.decode, this.compiled.effective.site.timeZone) });
+      }
+      normalized[index] = { ...normalized[index]!, time: { source: 'point', point, describe: `${rule.address} (${rule.format})` } };
+    });
+    const normalize = compileNormalizer(normalized);
     let skewed = false;
     const withSkew = (status: DeviceStatus): DeviceStatus => {
       const skew = normalize.clockSkew();

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { type Project, ProjectSchema, type ValidationIssue, formatPath, issuesFromZod } from '../../../shared/project.js';
 import { type Expansion, type TagOrigin, expandProject } from '../../../shared/mapping/profiles.js';
 import { migrateProject } from '../../../shared/project-migrate.js';
+import { IANAZone } from 'luxon';
 import type { DriverRegistry } from '../drivers/registry.js';
+import { timeFormatIssue } from '../normalizer/time-point.js';
 import type { AnyDriverDefinition, DecodeSpec } from '../drivers/types.js';
 
 /**
@@ -15,6 +17,8 @@ export interface CompiledTag {
   tagId: string;
   address: unknown;
   decode: DecodeSpec;
+  /** For a `point` timestamp rule: the time point's parsed address and how it decodes. */
+  time?: { address: unknown; decode: DecodeSpec };
 }
 
 export interface CompiledDevice {
@@ -71,10 +75,24 @@ export function validateProject(original: unknown, registry: DriverRegistry): Va
         issues.push({ path: tagPath(d, t, 'address'), message: `${address.message} (syntax: ${definition.addressSyntax})` });
         return;
       }
-      tags.push({ tagId: String(tag.id), address: address.address, decode: definition.decodeSpec(address.address) });
+      const compiledTag: CompiledTag = { tagId: String(tag.id), address: address.address, decode: definition.decodeSpec(address.address) };
+      const rule = isRecord(tag.timestamp) && tag.timestamp.source === 'point' ? tag.timestamp : undefined;
+      if (rule !== undefined) {
+        const at = tagPath(d, t, 'timestamp');
+        const formatIssue = typeof rule.format === 'string' ? timeFormatIssue(rule.format) : undefined;
+        if (formatIssue !== undefined) issues.push({ path: `${at}.format`, message: formatIssue });
+        if (typeof rule.timeZone === 'string' && !IANAZone.isValidZone(rule.timeZone)) issues.push({ path: `${at}.timeZone`, message: `unknown IANA time zone "${rule.timeZone}" (e.g. Europe/Berlin, America/Chicago, UTC)` });
+        if (typeof rule.address === 'string') {
+          const time = definition.parseAddress(rule.address);
+          if (time.ok) compiledTag.time = { address: time.address, decode: definition.decodeSpec(time.address) };
+          else issues.push({ path: `${at}.address`, message: `${time.message} (syntax: ${definition.addressSyntax})` });
+        }
+      }
+      tags.push(compiledTag);
     });
     if (settings?.success === true) devices.push({ deviceId: String(device.id), definition, settings: settings.data, endpoint: definition.endpoint(settings.data), tags });
   });
+  if (parsed.success && !IANAZone.isValidZone(parsed.data.site.timeZone)) issues.push({ path: 'site.timeZone', message: `unknown IANA time zone "${parsed.data.site.timeZone}" (e.g. Europe/Berlin, America/Chicago, UTC)` });
   if (!parsed.success || expansion === undefined || issues.length > 0) return { ok: false, issues: unique(issues) };
   return { ok: true, compiled: { project: parsed.data, effective: expansion.project, origins: expansion.origins, devices } };
 }
