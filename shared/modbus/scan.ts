@@ -169,7 +169,9 @@ function scoreDecoding(d: Decoding, slice: ArrayLike<number>, laterValue: number
   let scored = isInteger(d.type) ? scoreInteger(d) : scoreFloat(d, slice);
   if (delta !== undefined) {
     const base = scored ?? { score: 0, hints: [] };
-    const bonus = isInteger(d.type) ? (isUnsigned(d.type) ? 0.45 : 0.4) : 0.4;
+    // Steps of a few counts are likelier than 256 (a swapped low byte) or more.
+    const step = delta <= 10 ? 0.45 : delta <= 100 ? 0.38 : 0.3;
+    const bonus = step + (isUnsigned(d.type) ? 0.05 : 0);
     scored = { score: base.score + bonus, hints: [`counts up between reads (+${round(delta)})`, ...base.hints] };
   }
   if (scored === undefined || scored.score < PLAUSIBLE_SCORE) return undefined;
@@ -217,7 +219,7 @@ export function scanBlock(input: ScanInput): ScanStart[] {
     });
     // Stable: equal scores keep the type order of scanTypes (simpler types first).
     candidates.sort((a, b) => b.score - a.score);
-    analyses.push({ offset, candidates });
+    analyses.push({ offset, candidates: mergeSignedTwins(candidates) });
   }
   return analyses.map((analysis, index) => {
     const result: ScanStart = { address: `${table}:${analysis.offset}`, candidates: analysis.candidates.map(({ registers: _registers, ...c }) => c) };
@@ -225,6 +227,25 @@ export function scanBlock(input: ScanInput): ScanStart[] {
     if (hint !== undefined) result.offsetHint = hint;
     return result;
   });
+}
+
+/**
+ * A non-negative value reads the same as intN and uintN: keep one. The signed type wins a
+ * tie (a value that can go negative then reads right too); a counter keeps its unsigned type.
+ */
+function mergeSignedTwins(candidates: StartAnalysis['candidates']): StartAnalysis['candidates'] {
+  const dropped = new Set<StartAnalysis['candidates'][number]>();
+  for (const c of candidates) {
+    if (!c.type.startsWith('uint') || dropped.has(c)) continue;
+    const signedType = c.type.slice(1);
+    const twin = candidates.find((o) => o.type === signedType && o.order === c.order && o.value === c.value);
+    if (twin === undefined) continue;
+    const counter = c.hints.some((h) => h.startsWith('counts up'));
+    const [keep, drop] = counter || c.score > twin.score ? [c, twin] : [twin, c];
+    dropped.add(drop);
+    keep.hints.push(`reads the same as ${drop.type}`);
+  }
+  return candidates.filter((c) => !dropped.has(c));
 }
 
 function offsetHint(table: ScanTable, analysis: StartAnalysis, neighbours: Array<StartAnalysis | undefined>): string | undefined {

@@ -47,6 +47,17 @@ describe('decodeAll', () => {
 });
 
 describe('scanBlock', () => {
+  it('keeps one of intN and uintN when they read the same, the unsigned one for a counter', () => {
+    const words = [0x8000, 100];
+    const starts = scanBlock({ table: 'hr', start: 0, words });
+    // 0x8000: different as int16 (-32768) and uint16 (32768): both stay.
+    expect(starts[0]?.candidates.filter((c) => c.order === 'ab').map((c) => c.type).sort()).toEqual(['int16', 'uint16']);
+    expect(starts[1]?.candidates.filter((c) => c.order === 'ab').map((c) => c.type)).toEqual(['int16']);
+    const counted = scanBlock({ table: 'hr', start: 0, words, later: [0x8000, 101] });
+    expect(counted[1]?.candidates[0]).toMatchObject({ type: 'uint16', value: 100 });
+    expect(counted[1]?.candidates.some((c) => c.type === 'int16' && c.order === 'ab')).toBe(false);
+  });
+
   it('ranks the right order first for each 32-bit float order, the float64 and the counter', () => {
     const words = block(40, 0);
     put(words, 0, 21.5, 'float32', 'abcd');
@@ -76,11 +87,13 @@ describe('scanBlock', () => {
     const words = block(4);
     put(words, 0, 70000, 'uint32', 'abcd');
     const candidates = scanBlock({ table: 'hr', start: 0, words })[0]?.candidates ?? [];
-    const counter = candidates.find((c) => c.type === 'uint32' && c.order === 'abcd');
+    // Without a count the signed reading stands for both (it reads the same).
+    const counter = candidates.find((c) => c.type === 'int32' && c.order === 'abcd');
     expect(counter?.value).toBe(70000);
+    expect(counter?.hints).toContain('reads the same as uint32');
     expect(counter?.hints.some((h) => h.includes('counts up'))).toBe(false);
     // The high word alone (1) is the simpler reading until a second read shows the count.
-    expect(candidates[0]).toMatchObject({ type: 'uint16', value: 1 });
+    expect(candidates[0]).toMatchObject({ type: 'int16', value: 1 });
   });
 
   it('a value that goes down or jumps far is no counter', () => {
@@ -91,7 +104,8 @@ describe('scanBlock', () => {
     const jump = block(2);
     put(jump, 0, 170000, 'uint32', 'abcd');
     for (const later of [down, jump]) {
-      const c = scanBlock({ table: 'hr', start: 0, words, later })[0]?.candidates.find((x) => x.type === 'uint32' && x.order === 'abcd');
+      const c = scanBlock({ table: 'hr', start: 0, words, later })[0]?.candidates.find((x) => x.type.endsWith('int32') && x.order === 'abcd');
+      expect(c?.value).toBe(70000);
       expect(c?.hints.some((h) => h.includes('counts up'))).toBe(false);
     }
   });
@@ -108,18 +122,19 @@ describe('scanBlock', () => {
     const small = [5, 7];
     const candidates = scanBlock({ table: 'hr', start: 0, words: small })[0]?.candidates ?? [];
     expect(candidates.some((c) => c.type === 'float32')).toBe(false);
-    expect(candidates[0]).toMatchObject({ type: 'uint16', value: 5 });
+    expect(candidates[0]).toMatchObject({ type: 'int16', value: 5 });
   });
 
   it('prefers small round integers to large ones', () => {
     const starts = scanBlock({ table: 'ir', start: 0, words: [1500, 0x00ff] });
     const first = starts[0]?.candidates[0];
-    expect(first).toMatchObject({ type: 'uint16', order: 'ab', value: 1500, tagAddress: 'ir:0' });
+    expect(first).toMatchObject({ type: 'int16', order: 'ab', value: 1500, tagAddress: 'ir:0:int16' });
     expect(first?.hints).toContain('round');
     // 0x00ff swapped is 65280: plausible but less so than 255.
     const second = starts[1]?.candidates ?? [];
     expect(second[0]).toMatchObject({ value: 255, order: 'ab' });
     const swapped = second.find((c) => c.order === 'ba' && c.type === 'uint16');
+    expect(swapped?.value).toBe(65280);
     expect(swapped?.score).toBeLessThan(second[0]?.score ?? 0);
   });
 
