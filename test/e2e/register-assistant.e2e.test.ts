@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModbusServer, startModbusServer } from '../../electron/demo/modbus-server.js';
 import { type LongRunning, assertBuilt, root, startCli } from '../support/cli.js';
 import { tempDir } from '../support/project.js';
-import { countReads, knownPoints, MAP_LENGTH, writeKnownMap } from '../support/register-map.js';
+import { countReads, knownPoints, MAP_LENGTH, serverHost, writeKnownMap } from '../support/register-map.js';
 
 // Issue 9's register-map assistant "done": it finds the right order for the four 32-bit
 // variants on a live device, and a click creates the tag. Our Modbus TCP server on
@@ -24,8 +24,8 @@ beforeAll(async () => {
   assertBuilt();
   mkdirSync(shots, { recursive: true });
   plc = await startModbusServer();
-  writeKnownMap(plc, BASE);
-  countReads(plc, BASE);
+  writeKnownMap(serverHost(plc), BASE);
+  countReads(serverHost(plc), BASE);
   // 10.0 as float32 (0x4120 0x0000) at hr:121 between zero words: hr:120 read word-swapped says 10 too.
   const hr = plc.banks.holdingRegisters;
   [hr[BASE + 20], hr[BASE + 21], hr[BASE + 22]] = [0, 0x4120, 0];

@@ -1,4 +1,4 @@
-import type { ModbusServer } from '../../electron/demo/modbus-server.js';
+import type { ExceptionInjector } from '../../electron/demo/modbus-pdu.js';
 import { encodeRegisters, type RegisterType, type WordOrder } from '../../shared/modbus/registers.js';
 
 /**
@@ -28,8 +28,14 @@ export const COUNTER_OFFSET = 24;
 /** Registers the map spans. */
 export const MAP_LENGTH = 28;
 
-export function writeKnownMap(server: ModbusServer, base: number): void {
-  const hr = server.banks.holdingRegisters;
+/** Something with holding registers and request hooks: our TCP server or one RTU slave unit. */
+export interface RegisterHost {
+  holdingRegisters: Uint16Array;
+  injectException(injector: ExceptionInjector): () => void;
+}
+
+export function writeKnownMap(host: Pick<RegisterHost, 'holdingRegisters'>, base: number): void {
+  const hr = host.holdingRegisters;
   for (let i = 0; i < MAP_LENGTH; i++) hr[base + i] = 0xffff; // filler: NaN as float, -1 as int16
   for (const p of knownPoints) {
     encodeRegisters(p.value, { kind: 'registers', type: p.type, order: p.order }).forEach((w, i) => (hr[base + p.offset + i] = w));
@@ -40,15 +46,20 @@ export function writeKnownMap(server: ModbusServer, base: number): void {
  * The counter counts the reads that cover it (one per read request), so two reads see it
  * grow whatever the timing. Returns the remover.
  */
-export function countReads(server: ModbusServer, base: number): () => void {
+export function countReads(host: RegisterHost, base: number, unit?: number): () => void {
   const at = base + COUNTER_OFFSET;
-  return server.injectException((request) => {
-    if (request.functionCode === 3 && request.address <= at && request.address + request.quantity > at + 1) {
-      const hr = server.banks.holdingRegisters;
+  return host.injectException((request) => {
+    if (request.functionCode === 3 && (unit === undefined || request.unitId === unit) && request.address <= at && request.address + request.quantity > at + 1) {
+      const hr = host.holdingRegisters;
       const next = ((hr[at] as number) * 65536 + (hr[at + 1] as number) + 1) >>> 0;
       hr[at] = next >>> 16;
       hr[at + 1] = next & 0xffff;
     }
     return undefined;
   });
+}
+
+/** Our Modbus TCP server as a RegisterHost. */
+export function serverHost(server: { banks: { holdingRegisters: Uint16Array }; injectException(injector: ExceptionInjector): () => void }): RegisterHost {
+  return { holdingRegisters: server.banks.holdingRegisters, injectException: (i) => server.injectException(i) };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModbusScanSchema } from '../../../shared/api/types.js';
 import { type ModbusServer, startModbusServer } from '../../../electron/demo/modbus-server.js';
 import { assertBuilt, runCli } from '../../support/cli.js';
-import { COUNTER_OFFSET, countReads, knownPoints, MAP_LENGTH, writeKnownMap } from '../../support/register-map.js';
+import { COUNTER_OFFSET, countReads, knownPoints, MAP_LENGTH, serverHost, writeKnownMap } from '../../support/register-map.js';
 
 // `sensorvault modbus scan` (the built command) against our Modbus TCP server on
 // 127.0.0.1 at a free port, with a register map we know: each 32-bit float order, a
@@ -14,8 +14,8 @@ let endpoint: string;
 beforeAll(async () => {
   assertBuilt();
   server = await startModbusServer({ registerMap: { holdingRegisters: [[0, BASE + MAP_LENGTH + 10]] } });
-  writeKnownMap(server, BASE);
-  countReads(server, BASE);
+  writeKnownMap(serverHost(server), BASE);
+  countReads(serverHost(server), BASE);
   endpoint = `modbus-tcp://127.0.0.1:${server.port}?unit=1`;
 });
 

@@ -7,8 +7,10 @@ import { parseModbusRtuAddress } from '../../../../electron/core/drivers/modbus-
 import { Runtime } from '../../../../electron/core/runtime.js';
 import { startModbusServer } from '../../../../electron/demo/modbus-server.js';
 import { compile, modbusProject, tempDir } from '../../../support/project.js';
-import { countReads, knownPoints, MAP_LENGTH, writeKnownMap } from '../../../support/register-map.js';
+import { countReads, knownPoints, MAP_LENGTH, serverHost, writeKnownMap } from '../../../support/register-map.js';
 import { waitFor } from '../../../support/tcp-driver.js';
+import { startPtyPair } from '../../../support/serial.js';
+import { startRtuSlave } from '../../../support/rtu-slave.js';
 
 // The modbus:scan handler of the real runtime, against a real Modbus TCP server on
 // 127.0.0.1: the device polls its own tag while the scan reads the block beside it.
@@ -41,8 +43,8 @@ const connected = (runtime: Runtime) => waitFor(() => runtime.deviceStatuses()[0
 describe('modbus:scan on the runtime', () => {
   it('reads the block live and ranks the right order first; the device keeps polling', async () => {
     const { server, runtime } = await setup((port) => modbusProject(port, [{ id: 'temp', address: 'hr:0:float32' }]));
-    writeKnownMap(server, 200);
-    countReads(server, 200);
+    writeKnownMap(serverHost(server), 200);
+    countReads(serverHost(server), 200);
     await connected(runtime);
     const before = server.connectionCount();
     const scan = await runtime.handlers.scanRegisters({ deviceId: 'plc1', from: 'hr:200', count: MAP_LENGTH });
@@ -97,6 +99,49 @@ describe('modbus:scan on the runtime', () => {
     const error = await failure(runtime.handlers.scanRegisters({ deviceId: 'broker', from: 'hr:0', count: 4 }));
     expect(error.code).toBe('unsupported');
     expect(error.message).toContain('Modbus TCP or Modbus RTU devices only');
+  });
+});
+
+describe('modbus:scan on a Modbus RTU bus', () => {
+  it('queues on the shared serial bus, reads another unit by u<unit>/ and leaves the bus open for the device', async () => {
+    const pty = await startPtyPair();
+    cleanups.push(() => pty.close());
+    const slave = await startRtuSlave(pty.b, { units: [1, 7] });
+    cleanups.push(() => slave.close());
+    slave.banks(1).holdingRegisters[0] = 42;
+    const unit7 = { holdingRegisters: slave.banks(7).holdingRegisters, injectException: slave.injectException.bind(slave) };
+    writeKnownMap(unit7, 300);
+    countReads(unit7, 300, 7);
+    const tmp = tempDir('sensorvault-scan-rtu-');
+    cleanups.push(() => tmp.remove());
+    const project = {
+      schemaVersion: 2,
+      name: 'Bus',
+      devices: [
+        {
+          id: 'bus1',
+          name: 'RS-485 bus 1',
+          driver: 'modbus-rtu',
+          enabled: true,
+          settings: { path: pty.a, unitId: 1, timeoutMs: 300 },
+          pollGroups: [{ id: 'fast', intervalMs: 200 }],
+          tags: [{ id: 'status', name: 'Status', address: 'hr:0', pollGroup: 'fast', unit: '' }],
+        },
+      ],
+      store: { commitIntervalMs: 100 },
+    };
+    const runtime = await Runtime.start({ compiled: compile(project), dbPath: tmp.file('bus.db'), dataDir: tmp.dir, log: silentLogger, host: 'gateway', version: 'test', liveIntervalMs: 50 });
+    cleanups.push(() => runtime.stop());
+    await waitFor(() => runtime.live.get('status')?.value === 42, 10_000, 'unit 1 polled');
+    const scan = await runtime.handlers.scanRegisters({ deviceId: 'bus1', from: 'u7/hr:300', count: MAP_LENGTH });
+    for (const p of knownPoints) expect(scan.starts[p.offset]?.candidates[0], `u7/hr:${300 + p.offset}`).toMatchObject({ type: p.type, order: p.label });
+    expect(scan.starts[4]?.candidates[0]?.tagAddress).toBe('u7/hr:304:float32:cdab');
+    expect(scan.starts[24]?.candidates[0]?.hints[0]).toBe('counts up between reads (+1)');
+    // The scan's lease of the bus is given back without closing it: the device keeps polling.
+    const before = slave.requestCount(1);
+    slave.banks(1).holdingRegisters[0] = 43;
+    await waitFor(() => runtime.live.get('status')?.value === 43 && slave.requestCount(1) > before, 10_000, 'unit 1 still polled after the scan');
+    expect(runtime.deviceStatuses()[0]?.state).toBe('connected');
   });
 });
 
