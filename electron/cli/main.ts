@@ -9,6 +9,7 @@ Commands:
   demo                         the embedded demo plant with the UI (start here)
   read <endpoint> <point>...   one-shot read; one JSON line per point
   browse <endpoint>            print a device's address space (OPC UA, BACnet, MQTT)
+  modbus scan <endpoint>       register-map assistant: every type x order, ranked
   discover <driver>            find devices/endpoints (bacnet Who-Is, opcua GetEndpoints)
   certs list|trust|reject      the server-certificate trust store (OPC UA)
   ports                        list serial ports (for Modbus RTU)
@@ -31,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'read':
         return await (await import('./commands/read.js')).readCommand(rest, await registry(), out);
+      case 'modbus':
+        return await (await import('./commands/modbus.js')).modbusCommand(rest, await registry(), out);
       case 'browse':
         return await (await import('./commands/browse.js')).browseCommand(rest, await registry(), out);
       case 'discover':

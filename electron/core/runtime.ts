@@ -14,6 +14,7 @@ import { createSharedBusRegistry } from './drivers/common/modbus/bus-registry.js
 import { createDriverRegistry, type DriverRegistry } from './drivers/registry.js';
 import type { AcquisitionPoint, DecodeSpec, TrustStore } from './drivers/types.js';
 import type { Logger } from './log.js';
+import { scanRunningDevice } from './modbus-scan/scan.js';
 import { type NormalizedPoint, compileNormalizer } from './normalizer/normalizer.js';
 import { compileTimeDecoder } from './normalizer/time-point.js';
 import { Operations } from './operations.js';
@@ -401,7 +402,7 @@ export class Runtime {
       listProfiles: () => Promise.reject(new ApiFailure('unsupported', 'profiles:list is not built yet')),
       applyProfile: () => Promise.reject(new ApiFailure('unsupported', 'profiles:apply is not built yet')),
       saveProfile: () => Promise.reject(new ApiFailure('unsupported', 'profiles:save is not built yet')),
-      scanRegisters: () => Promise.reject(new ApiFailure('unsupported', 'modbus:scan is not built yet')),
+      scanRegisters: (params) => scanRunningDevice(this.devices.get(params.deviceId), params, { buses: this.buses, dataDir: this.options.dataDir, log: this.options.log.child('modbus-scan') }),
       writeTag: async ({ tagId, value }) => {
         const tag = this.tags.find((t) => t.tagId === tagId);
         if (tag === undefined) throw new ApiFailure('not-found', `no tag "${tagId}" in this project`);

@@ -11,6 +11,7 @@ import { EditDeviceDialog } from './EditDeviceDialog.js';
 import { savedNotice } from './edit-notices.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { ConfirmDialog } from './Modal.js';
+import { RegisterAssistantButton } from './RegisterAssistant.js';
 
 /** A link to the certificates screen, for errors that name an untrusted server certificate. */
 export function CertificateLink({ error }: { error: string | undefined }) {
@@ -55,6 +56,7 @@ function DeviceDetail({ device }: { device: DeviceStatus }) {
           <code className="muted">{device.endpoint}</code>
         </div>
         <div className="device-detail-actions">
+          <RegisterAssistantButton device={device} />
           <button type="button" className="button" data-testid="edit-device" onClick={() => setEditing(true)}>
             Edit device…
           </button>

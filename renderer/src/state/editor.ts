@@ -3,6 +3,7 @@ import type { ApiError, Envelope, SensorVaultApi } from '../../../shared/api/con
 import type { BrowseNode, Certificate, DriverInfo, Operation, ProfileEntry } from '../../../shared/api/types.js';
 import type { Device, Profile, Project } from '../../../shared/project.js';
 import type { Issue } from '../forms/project-edits.js';
+import type { ModbusScan } from '../../../shared/api/types.js';
 
 /*
  * Project editing, browsing, long operations and certificates: the host calls behind the
@@ -97,6 +98,8 @@ export interface Editor {
   addTags(deviceId: string, tags: readonly Record<string, unknown>[]): Promise<EditOutcome>;
   removeTags(tagIds: readonly string[]): Promise<EditOutcome>;
   writeTag(tagId: string, value: number | boolean | string): Promise<Envelope<unknown>>;
+  /** The register-map assistant's live read (modbus:scan); RegisterAssistant.tsx shows it. */
+  scanRegisters(params: { deviceId: string; from: string; count: number }): Promise<Envelope<ModbusScan>>;
   /** Opens a device's address space at the root (resets the tree when the device changes). */
   openBrowse(deviceId: string): void;
   /** Loads one level below ref (again, when it failed or `force`). */
@@ -294,6 +297,7 @@ export function createEditor(api: SensorVaultApi, options: EditorOptions): Edito
       return edit(() => api.removeTags({ tagIds: [...tagIds] }), -1, 0);
     },
     writeTag: (tagId, value) => api.writeTag({ tagId, value }),
+    scanRegisters: (params) => api.scanRegisters(params),
     openBrowse(deviceId) {
       if (browse.getState().deviceId !== deviceId) {
         treeGeneration++;

@@ -1,0 +1,263 @@
+import type { ScanCandidate, ScanStart } from '../api/types.js';
+import { decodeRegisters, registerCount, type WordOrder } from './registers.js';
+
+/**
+ * The register-map assistant's analysis, pure: a block of 16-bit words read from a start
+ * register (and optionally the same block read again later), every numeric type x order
+ * decoding at every start register, scored by how plausible it is as a field value, with
+ * the 0/1-based offset hint. Decoding is the normalizer's own (./registers.ts), so a
+ * candidate reads exactly what the tag it creates will read.
+ *
+ * Orders: `order` in a candidate spells the byte layout as the engineer sees it in a
+ * vendor manual: `ab`/`ba` for 16 bits, `abcd`/`cdab`/`badc`/`dcba` for 32 bits and eight
+ * letters for 64 bits (`abcdefgh`, `ghefcdab`, `badcfehg`, `hgfedcba`). `tagAddress` is
+ * the point address in the address grammar, where 16-bit swapped is `badc` and 64-bit
+ * word-reversed is `cdab`.
+ */
+
+export type ScanTable = 'hr' | 'ir';
+export type ScanType = 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'int64' | 'uint64' | 'float64';
+
+export const scanTypes: readonly ScanType[] = ['uint16', 'int16', 'float32', 'uint32', 'int32', 'float64', 'uint64', 'int64'];
+
+/** The grammar orders that differ for a type of this many registers. */
+const ordersFor = (count: number): readonly WordOrder[] => (count === 1 ? ['abcd', 'badc'] : ['abcd', 'cdab', 'badc', 'dcba']);
+
+/** The byte layout name shown for a type of `count` registers in grammar order `order`. */
+export function orderLabel(count: number, order: WordOrder): string {
+  if (count === 1) return order === 'badc' ? 'ba' : 'ab';
+  if (count === 2) return order;
+  return { abcd: 'abcdefgh', cdab: 'ghefcdab', badc: 'badcfehg', dcba: 'hgfedcba' }[order];
+}
+
+/** Canonical point address for a decoding (defaults uint16 and abcd left out, as formatModbusAddress does). */
+export function scanTagAddress(table: ScanTable, offset: number, type: ScanType, order: WordOrder): string {
+  const orderSuffix = order === 'abcd' ? '' : `:${order}`;
+  if (type === 'uint16' && orderSuffix === '') return `${table}:${offset}`;
+  return `${table}:${offset}:${type}${orderSuffix}`;
+}
+
+/** One decoding, plausible or not: what the assistant's full grid shows. */
+export interface Decoding {
+  type: ScanType;
+  /** Grammar order (abcd, cdab, badc, dcba). */
+  order: WordOrder;
+  /** Display order (ab/ba, abcd.., 8 letters). */
+  label: string;
+  registers: number;
+  value: number;
+  /** The normalizer's status when the value is not exact or not a number. */
+  status?: string;
+}
+
+/** Every numeric decoding starting at `index` of `words` that fits in the block. */
+export function decodeAll(words: ArrayLike<number>, index: number): Decoding[] {
+  const out: Decoding[] = [];
+  for (const type of scanTypes) {
+    const registers = registerCount(type);
+    if (index + registers > words.length) continue;
+    const slice = Uint16Array.from({ length: registers }, (_, i) => words[index + i] as number);
+    for (const order of ordersFor(registers)) {
+      const decoded = decodeRegisters(slice, { kind: 'registers', type, order });
+      const decoding: Decoding = { type, order, label: orderLabel(registers, order), registers, value: decoded.value as number };
+      if (decoded.status !== undefined) decoding.status = decoded.status;
+      out.push(decoding);
+    }
+  }
+  return out;
+}
+
+export interface ScanInput {
+  table: ScanTable;
+  /** Zero-based offset of words[0]. */
+  start: number;
+  words: ArrayLike<number>;
+  /** The same block read again later: a value that grows a little between reads is a counter. */
+  later?: ArrayLike<number>;
+}
+
+/** Below this a decoding is left out of the candidates. */
+export const PLAUSIBLE_SCORE = 0.1;
+
+const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+const FLOAT64_MIN_NORMAL = 2.2250738585072014e-308;
+const FLOAT_LOW = 1e-3;
+const FLOAT_HIGH = 1e7;
+
+/** Significant digits of the shortest decimal of a number (3.14159 -> 6, 1500 -> 2). */
+export function significantDigits(value: number): number {
+  const [mantissa = ''] = Math.abs(value).toExponential().split('e');
+  return mantissa.replace('.', '').replace(/0+$/, '').length || 1;
+}
+
+const round = (n: number): number => Math.round(n * 1000) / 1000;
+const isInteger = (type: ScanType): boolean => type !== 'float32' && type !== 'float64';
+const isUnsigned = (type: ScanType): boolean => type.startsWith('uint');
+
+function asInt16(word: number): number {
+  return word >= 0x8000 ? word - 0x10000 : word;
+}
+
+interface Scored {
+  score: number;
+  hints: string[];
+}
+
+/** Score by significant digits (index = digits - 1); a float32 has at most 9, a float64 17. */
+const float32DigitScores = [0.85, 0.85, 0.85, 0.8, 0.75, 0.65, 0.5, 0.35, 0.25];
+const float64DigitScores = [0.85, 0.85, 0.85, 0.8, 0.75, 0.7, 0.65, 0.62, 0.6, 0.55, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.2];
+
+/** Plausibility of a float decoding, or undefined when it is not a plausible field value. */
+function scoreFloat(d: Decoding, slice: ArrayLike<number>): Scored | undefined {
+  const v = d.value;
+  if (!Number.isFinite(v)) return undefined;
+  const magnitude = Math.abs(v);
+  if (v === 0) return { score: 0.15, hints: ['exactly 0'] };
+  if (magnitude < (d.type === 'float32' ? FLOAT32_MIN_NORMAL : FLOAT64_MIN_NORMAL)) return undefined; // denormal
+  if (magnitude < FLOAT_LOW || magnitude > FLOAT_HIGH) return undefined;
+  const digits = significantDigits(v);
+  // Garbage decodings use the whole mantissa; field values are usually short decimals.
+  const table = d.type === 'float32' ? float32DigitScores : float64DigitScores;
+  let score = table[Math.min(digits, table.length) - 1] as number;
+  const hints = [`finite float in 1e-3..1e7`, `${digits} significant digit${digits === 1 ? '' : 's'}`];
+  if (d.type === 'float32') {
+    const halves = [asInt16(slice[0] as number), asInt16(slice[1] as number)];
+    if (halves.every((h) => Math.abs(h) <= 1000)) {
+      score *= 0.5;
+      hints.push('both halves also read as small int16s');
+    }
+  }
+  return { score, hints };
+}
+
+/** Plausibility of an integer decoding: small and round numbers are likelier. */
+function scoreInteger(d: Decoding): Scored | undefined {
+  const v = d.value;
+  if (d.status !== undefined) return undefined; // beyond 2^53
+  const magnitude = Math.abs(v);
+  const width = d.registers === 1 ? 0 : d.registers === 2 ? 0.05 : 0.1;
+  if (v === 0) return { score: 0.2 - width, hints: ['0'] };
+  let score: number;
+  let hint: string;
+  if (magnitude <= 1000) [score, hint] = [0.5, 'small integer (|n| <= 1000)'];
+  else if (magnitude <= 65535) [score, hint] = [0.35, 'integer within 16 bits'];
+  else if (magnitude <= 1e7) [score, hint] = [0.2, 'integer up to 1e7'];
+  else if (magnitude <= 2 ** 32 && d.registers === 2) [score, hint] = [0.1 + width, 'large integer'];
+  else return undefined;
+  const hints = [hint];
+  if (v % 100 === 0) {
+    score += 0.1;
+    hints.push('round');
+  } else if (v % 10 === 0) {
+    score += 0.05;
+    hints.push('round');
+  }
+  return { score: score - width, hints };
+}
+
+/** A value that grew a little between the two reads (a counter or a totalizer). */
+function countsUp(d: Decoding, laterValue: number | undefined): number | undefined {
+  if (laterValue === undefined || !Number.isFinite(laterValue) || !Number.isFinite(d.value)) return undefined;
+  const delta = laterValue - d.value;
+  if (!(delta > 0)) return undefined;
+  if (isInteger(d.type)) return delta <= 1000 ? delta : undefined;
+  return d.value !== 0 && delta / Math.abs(d.value) <= 0.01 ? delta : undefined;
+}
+
+function scoreDecoding(d: Decoding, slice: ArrayLike<number>, laterValue: number | undefined): Scored | undefined {
+  const delta = countsUp(d, laterValue);
+  let scored = isInteger(d.type) ? scoreInteger(d) : scoreFloat(d, slice);
+  if (delta !== undefined) {
+    const base = scored ?? { score: 0, hints: [] };
+    // Steps of a few counts are likelier than 256 (a swapped low byte) or more.
+    const step = delta <= 10 ? 0.45 : delta <= 100 ? 0.38 : 0.3;
+    const bonus = step + (isUnsigned(d.type) ? 0.05 : 0);
+    scored = { score: base.score + bonus, hints: [`counts up between reads (+${round(delta)})`, ...base.hints] };
+  }
+  if (scored === undefined || scored.score < PLAUSIBLE_SCORE) return undefined;
+  return { score: Math.min(1, round(scored.score)), hints: scored.hints };
+}
+
+interface StartAnalysis {
+  offset: number;
+  candidates: Array<ScanCandidate & { registers: number }>;
+}
+
+/**
+ * For each start register of the block, the plausible decodings ranked most plausible
+ * first, and the offset hint when the best multi-register value also decodes, with the
+ * same type, at the register before or after.
+ */
+export function scanBlock(input: ScanInput): ScanStart[] {
+  const { table, start, words, later } = input;
+  const analyses: StartAnalysis[] = [];
+  for (let index = 0; index < words.length; index++) {
+    const offset = start + index;
+    const decodings = decodeAll(words, index);
+    const laterDecodings = later !== undefined && later.length === words.length ? decodeAll(later, index) : undefined;
+    const seen = new Set<string>();
+    const candidates: StartAnalysis['candidates'] = [];
+    decodings.forEach((d, n) => {
+      // An order that reads the same as an earlier one (e.g. 0x0000 swapped) adds nothing.
+      const key = `${d.type}=${d.value}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const slice = Array.from({ length: d.registers }, (_, i) => words[index + i] as number);
+      // Registers all 0 read 0 in every type: say it once, as uint16.
+      if (d.type !== 'uint16' && slice.every((w) => w === 0)) return;
+      const scored = scoreDecoding(d, slice, laterDecodings?.[n]?.value);
+      if (scored === undefined) return;
+      candidates.push({
+        type: d.type,
+        order: d.label,
+        value: d.value,
+        score: scored.score,
+        hints: scored.hints,
+        tagAddress: scanTagAddress(table, offset, d.type, d.order),
+        registers: d.registers,
+      });
+    });
+    // Stable: equal scores keep the type order of scanTypes (simpler types first).
+    candidates.sort((a, b) => b.score - a.score);
+    analyses.push({ offset, candidates: mergeSignedTwins(candidates) });
+  }
+  return analyses.map((analysis, index) => {
+    const result: ScanStart = { address: `${table}:${analysis.offset}`, candidates: analysis.candidates.map(({ registers: _registers, ...c }) => c) };
+    const hint = offsetHint(table, analysis, [analyses[index - 1], analyses[index + 1]]);
+    if (hint !== undefined) result.offsetHint = hint;
+    return result;
+  });
+}
+
+/**
+ * A non-negative value reads the same as intN and uintN: keep one. The signed type wins a
+ * tie (a value that can go negative then reads right too); a counter keeps its unsigned type.
+ */
+function mergeSignedTwins(candidates: StartAnalysis['candidates']): StartAnalysis['candidates'] {
+  const dropped = new Set<StartAnalysis['candidates'][number]>();
+  for (const c of candidates) {
+    if (!c.type.startsWith('uint') || dropped.has(c)) continue;
+    const signedType = c.type.slice(1);
+    const twin = candidates.find((o) => o.type === signedType && o.order === c.order && o.value === c.value);
+    if (twin === undefined) continue;
+    const counter = c.hints.some((h) => h.startsWith('counts up'));
+    const [keep, drop] = counter || c.score > twin.score ? [c, twin] : [twin, c];
+    dropped.add(drop);
+    keep.hints.push(`reads the same as ${drop.type}`);
+  }
+  return candidates.filter((c) => !dropped.has(c));
+}
+
+function offsetHint(table: ScanTable, analysis: StartAnalysis, neighbours: Array<StartAnalysis | undefined>): string | undefined {
+  const best = analysis.candidates[0];
+  // Integers padded with zero words repeat one register off all the time; floats do not.
+  if (best === undefined || (best.type !== 'float32' && best.type !== 'float64') || best.value === 0) return undefined;
+  for (const neighbour of neighbours) {
+    const twin = neighbour?.candidates[0];
+    if (neighbour === undefined || twin === undefined || twin.type !== best.type || twin.value !== best.value) continue;
+    const other = `${table}:${neighbour.offset}`;
+    const modicon = table === 'hr' ? ` (Modicon ${40001 + neighbour.offset} = ${other})` : '';
+    return `the same value appears at ${other} (${twin.type} ${twin.order}): the map may be 1-based${modicon}; a one-register offset looks like a word swap`;
+  }
+  return undefined;
+}
