@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import type { ConnectionState, DeviceStatus } from '../../../shared/api/types.js';
+import { savedNotice } from './edit-notices.js';
 import { formatCount, formatDuration } from '../format/format.js';
 import { useSession, useSessionStore } from '../session-context.js';
 import { CertificateLink } from './DevicesView.js';
@@ -82,12 +84,37 @@ function DeviceRow({ device }: { device: DeviceStatus }) {
           {device.attempts > 0 && ` · Connection attempts failed: ${formatCount(device.attempts)}`}
         </div>
       )}
+      {device.clockSkew?.skewed === true && <ClockSkewWarning device={device} offsetMs={device.clockSkew.offsetMs} limitMs={device.clockSkew.limitMs} />}
       {device.lastError !== undefined && device.lastError !== '' && (
         <div className="device-error" data-testid="device-error">
           {device.lastError} <CertificateLink error={device.lastError} />
         </div>
       )}
     </li>
+  );
+}
+
+/** The device clock runs away from ours: say by how much, and offer the receive time instead. */
+function ClockSkewWarning({ device, offsetMs, limitMs }: { device: DeviceStatus; offsetMs: number; limitMs: number }) {
+  const session = useSession();
+  const [state, setState] = useState<{ busy: boolean; message?: string; error?: string }>({ busy: false });
+  const direction = offsetMs > 0 ? 'behind' : 'ahead of';
+  const switchToReceive = async () => {
+    setState({ busy: true });
+    const outcome = await session.editor.useReceiveTime(device.deviceId);
+    if (outcome.kind === 'applied') setState({ busy: false, message: `${formatCount(outcome.changed ?? 0)} tags now take the receive time. ${savedNotice(outcome.savedTo)}` });
+    else if (outcome.kind === 'error') setState({ busy: false, error: `${outcome.error.message}` });
+    else setState({ busy: false, error: outcome.issues.map((i) => `${i.path}: ${i.message}`).join('; ') });
+  };
+  return (
+    <div className="device-skew" role="alert" data-testid="device-clock-skew">
+      <strong>Device clock {formatDuration(Math.abs(offsetMs))} {direction} the receive time</strong> (limit {formatDuration(limitMs)}). Its timestamps are off: set the device clock, or
+      <button type="button" data-testid="use-receive-time" disabled={state.busy} onClick={() => void switchToReceive()}>
+        use the receive time for its tags
+      </button>
+      {state.message !== undefined && <div className="device-skew-done">{state.message}</div>}
+      {state.error !== undefined && <div className="device-skew-error">Not changed: {state.error}</div>}
+    </div>
   );
 }
 

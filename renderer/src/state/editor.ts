@@ -3,6 +3,7 @@ import type { ApiError, Envelope, SensorVaultApi } from '../../../shared/api/con
 import type { BrowseNode, Certificate, DriverInfo, Operation, ProfileEntry } from '../../../shared/api/types.js';
 import type { Device, Profile, Project } from '../../../shared/project.js';
 import type { Issue } from '../forms/project-edits.js';
+import { expandProject } from '../../../shared/mapping/profiles.js';
 import type { ModbusScan } from '../../../shared/api/types.js';
 
 /*
@@ -98,6 +99,8 @@ export interface Editor {
   addTags(deviceId: string, tags: readonly Record<string, unknown>[]): Promise<EditOutcome>;
   removeTags(tagIds: readonly string[]): Promise<EditOutcome>;
   writeTag(tagId: string, value: number | boolean | string): Promise<Envelope<unknown>>;
+  /** After a clock-skew warning: every tag of the device that takes the device's time takes the receive time instead (tags:apply). */
+  useReceiveTime(deviceId: string): Promise<EditOutcome & { changed?: number }>;
   /** The register-map assistant's live read (modbus:scan); RegisterAssistant.tsx shows it. */
   scanRegisters(params: { deviceId: string; from: string; count: number }): Promise<Envelope<ModbusScan>>;
   /** Opens a device's address space at the root (resets the tree when the device changes). */
@@ -297,6 +300,15 @@ export function createEditor(api: SensorVaultApi, options: EditorOptions): Edito
       return edit(() => api.removeTags({ tagIds: [...tagIds] }), -1, 0);
     },
     writeTag: (tagId, value) => api.writeTag({ tagId, value }),
+    async useReceiveTime(deviceId) {
+      const running = await current();
+      if ('error' in running) return { kind: 'error', error: running.error };
+      const device = expandProject(running).project.devices.find((d) => d.id === deviceId);
+      const upserts = (device?.tags ?? []).filter((t) => t.timestamp.source !== 'receive').map((tag) => ({ deviceId, tag: { ...tag, timestamp: { source: 'receive' as const } } }));
+      if (upserts.length === 0) return { kind: 'applied', savedTo: null, changed: 0 };
+      const outcome = await edit(() => api.applyTagChanges({ upserts }), -1, 0);
+      return { ...outcome, changed: upserts.length };
+    },
     scanRegisters: (params) => api.scanRegisters(params),
     openBrowse(deviceId) {
       if (browse.getState().deviceId !== deviceId) {
