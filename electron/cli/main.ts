@@ -15,6 +15,8 @@ Commands:
   run --project F --db F       headless acquisition into SQLite
   history --db F --tag ID      print stored readings (csv or json)
   gateway [--project F]        the headless host: UI + API on 127.0.0.1
+  tags export|import           every tag as CSV, and back (validated, all or nothing)
+  profiles list|apply|export|import  the device profile library; instantiate a profile
 
 Run 'sensorvault <command> --help' for a command's options.
 Exit codes: 0 ok, 1 failure, 2 usage error.`;
@@ -44,6 +46,10 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/history.js')).historyCommand(rest, log, out);
       case 'gateway':
         return await (await import('./commands/gateway.js')).gatewayCommand(rest, await registry(), log, out);
+      case 'tags':
+        return await (await import('./commands/tags.js')).tagsCommand(rest, await registry(), out);
+      case 'profiles':
+        return await (await import('./commands/profiles.js')).profilesCommand(rest, await registry(), out);
       case 'demo':
         return await (await import('./commands/demo.js')).demoCommand(rest, await registry(), log, out);
       case '--version':

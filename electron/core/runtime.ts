@@ -14,6 +14,7 @@ import { createDriverRegistry, type DriverRegistry } from './drivers/registry.js
 import type { AcquisitionPoint, DecodeSpec, TrustStore } from './drivers/types.js';
 import type { Logger } from './log.js';
 import { compileNormalizer } from './normalizer/normalizer.js';
+import { createMappingHandlers } from './mapping/handlers.js';
 import { Operations } from './operations.js';
 import { LiveFeed } from './pipeline/live-feed.js';
 import { Pipeline, type ReadingSink } from './pipeline/pipeline.js';
@@ -350,11 +351,7 @@ export class Runtime {
         if (!result.ok) return Promise.resolve({ issues: result.issues, applied: false, savedTo: null });
         return this.apply(result.project);
       },
-      exportTagsCsv: () => Promise.reject(new ApiFailure('unsupported', 'tags:exportCsv is not built yet')),
-      startTagsImport: () => Promise.reject(new ApiFailure('unsupported', 'tags:importCsv is not built yet')),
-      listProfiles: () => Promise.reject(new ApiFailure('unsupported', 'profiles:list is not built yet')),
-      applyProfile: () => Promise.reject(new ApiFailure('unsupported', 'profiles:apply is not built yet')),
-      saveProfile: () => Promise.reject(new ApiFailure('unsupported', 'profiles:save is not built yet')),
+      ...createMappingHandlers({ project: () => this.compiled.project, apply: (document) => this.apply(document), operations: this.operations, registry: this.registry }),
       scanRegisters: () => Promise.reject(new ApiFailure('unsupported', 'modbus:scan is not built yet')),
       writeTag: async ({ tagId, value }) => {
         const tag = this.tags.find((t) => t.tagId === tagId);
