@@ -623,6 +623,9 @@ export async function importTagsCsv(project: Project, csvText: string, options: 
   // The merged project must be a valid project whose expansion gives exactly the rows.
   const schema = ProjectSchema.safeParse(merged);
   if (!schema.success) report.issues.push(...issuesFromZod(schema.error));
+  options.onProgress?.({ done: total, total, message: 'checking the merged project' });
+  await yieldNow();
+  checkAborted(options.signal);
   const after = expandProject(merged);
   report.issues.push(...after.issues);
   const afterTags = new Map(after.tags.map((t) => [t.tag.id, t]));
