@@ -17,6 +17,8 @@ Commands:
   history --db F --tag ID      print stored readings (csv or json)
   gateway [--project F]        the headless host: UI + API on 127.0.0.1
   time formats|decode|guess    the timestamp catalogue: list formats, decode a device time
+  tags export|import           every tag as CSV, and back (validated, all or nothing)
+  profiles list|apply|export|import  the device profile library; instantiate a profile
 
 Run 'sensorvault <command> --help' for a command's options.
 Exit codes: 0 ok, 1 failure, 2 usage error.`;
@@ -50,6 +52,10 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/gateway.js')).gatewayCommand(rest, await registry(), log, out);
       case 'time':
         return (await import('./commands/time.js')).timeCommand(rest, out);
+      case 'tags':
+        return await (await import('./commands/tags.js')).tagsCommand(rest, await registry(), out);
+      case 'profiles':
+        return await (await import('./commands/profiles.js')).profilesCommand(rest, await registry(), out);
       case 'demo':
         return await (await import('./commands/demo.js')).demoCommand(rest, await registry(), log, out);
       case '--version':
@@ -63,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
         out(help);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; commands: demo, read, browse, discover, certs, ports, run, history, gateway`);
+        throw new UsageError(`unknown command "${command}"; commands: demo, read, browse, modbus, discover, certs, ports, run, history, gateway, time, tags, profiles`);
     }
   } catch (error) {
     return report(error);

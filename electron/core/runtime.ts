@@ -14,6 +14,7 @@ import { createSharedBusRegistry } from './drivers/common/modbus/bus-registry.js
 import { createDriverRegistry, type DriverRegistry } from './drivers/registry.js';
 import type { AcquisitionPoint, DecodeSpec, TrustStore } from './drivers/types.js';
 import type { Logger } from './log.js';
+import { createMappingHandlers } from './mapping/handlers.js';
 import { scanRunningDevice } from './modbus-scan/scan.js';
 import { type NormalizedPoint, compileNormalizer } from './normalizer/normalizer.js';
 import { compileTimeDecoder } from './normalizer/time-point.js';
@@ -397,11 +398,7 @@ export class Runtime {
         if (!result.ok) return Promise.resolve({ issues: result.issues, applied: false, savedTo: null });
         return this.apply(result.project);
       },
-      exportTagsCsv: () => Promise.reject(new ApiFailure('unsupported', 'tags:exportCsv is not built yet')),
-      startTagsImport: () => Promise.reject(new ApiFailure('unsupported', 'tags:importCsv is not built yet')),
-      listProfiles: () => Promise.reject(new ApiFailure('unsupported', 'profiles:list is not built yet')),
-      applyProfile: () => Promise.reject(new ApiFailure('unsupported', 'profiles:apply is not built yet')),
-      saveProfile: () => Promise.reject(new ApiFailure('unsupported', 'profiles:save is not built yet')),
+      ...createMappingHandlers({ project: () => this.compiled.project, apply: (document) => this.apply(document), operations: this.operations, registry: this.registry }),
       scanRegisters: (params) => scanRunningDevice(this.devices.get(params.deviceId), params, { buses: this.buses, dataDir: this.options.dataDir, log: this.options.log.child('modbus-scan') }),
       writeTag: async ({ tagId, value }) => {
         const tag = this.tags.find((t) => t.tagId === tagId);
