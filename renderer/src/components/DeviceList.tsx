@@ -33,6 +33,7 @@ function DeviceRow({ device }: { device: DeviceStatus }) {
   const session = useSession();
   const filtering = useSessionStore('selection', (s) => s.deviceId === device.deviceId);
   const toggleFilter = () => session.selection.getState().filterDevice(device.deviceId);
+  const [skewNotice, setSkewNotice] = useState<string>();
   return (
     <li
       className={`device-row state-${device.state}${filtering ? ' filtering' : ''}`}
@@ -84,7 +85,15 @@ function DeviceRow({ device }: { device: DeviceStatus }) {
           {device.attempts > 0 && ` · Connection attempts failed: ${formatCount(device.attempts)}`}
         </div>
       )}
-      {device.clockSkew?.skewed === true && <ClockSkewWarning device={device} offsetMs={device.clockSkew.offsetMs} limitMs={device.clockSkew.limitMs} />}
+      {device.clockSkew?.skewed === true && <ClockSkewWarning device={device} offsetMs={device.clockSkew.offsetMs} limitMs={device.clockSkew.limitMs} onDone={setSkewNotice} />}
+      {skewNotice !== undefined && (
+        <div className="device-skew-done" data-testid="device-clock-skew-done">
+          {skewNotice}{' '}
+          <button type="button" onClick={() => setSkewNotice(undefined)}>
+            OK
+          </button>
+        </div>
+      )}
       {device.lastError !== undefined && device.lastError !== '' && (
         <div className="device-error" data-testid="device-error">
           {device.lastError} <CertificateLink error={device.lastError} />
@@ -95,14 +104,19 @@ function DeviceRow({ device }: { device: DeviceStatus }) {
 }
 
 /** The device clock runs away from ours: say by how much, and offer the receive time instead. */
-function ClockSkewWarning({ device, offsetMs, limitMs }: { device: DeviceStatus; offsetMs: number; limitMs: number }) {
+function ClockSkewWarning({ device, offsetMs, limitMs, onDone }: { device: DeviceStatus; offsetMs: number; limitMs: number; onDone: (notice: string) => void }) {
   const session = useSession();
-  const [state, setState] = useState<{ busy: boolean; message?: string; error?: string }>({ busy: false });
+  const [state, setState] = useState<{ busy: boolean; error?: string }>({ busy: false });
   const direction = offsetMs > 0 ? 'behind' : 'ahead of';
   const switchToReceive = async () => {
     setState({ busy: true });
     const outcome = await session.editor.useReceiveTime(device.deviceId);
-    if (outcome.kind === 'applied') setState({ busy: false, message: `${formatCount(outcome.changed ?? 0)} tags now take the receive time. ${savedNotice(outcome.savedTo)}` });
+    if (outcome.kind === 'applied') {
+      // The device restarts and the warning goes with it, so the card keeps the result.
+      const changed = outcome.changed ?? 0;
+      onDone(`${formatCount(changed)} tag${changed === 1 ? '' : 's'} now take${changed === 1 ? 's' : ''} the receive time. ${savedNotice(outcome.savedTo)}`);
+      setState({ busy: false });
+    }
     else if (outcome.kind === 'error') setState({ busy: false, error: `${outcome.error.message}` });
     else setState({ busy: false, error: outcome.issues.map((i) => `${i.path}: ${i.message}`).join('; ') });
   };
@@ -112,7 +126,6 @@ function ClockSkewWarning({ device, offsetMs, limitMs }: { device: DeviceStatus;
       <button type="button" data-testid="use-receive-time" disabled={state.busy} onClick={() => void switchToReceive()}>
         use the receive time for its tags
       </button>
-      {state.message !== undefined && <div className="device-skew-done">{state.message}</div>}
       {state.error !== undefined && <div className="device-skew-error">Not changed: {state.error}</div>}
     </div>
   );
