@@ -1,6 +1,7 @@
 import { memo, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { TAG_DATA_TYPES } from '../../../shared/project.js';
+import { unitSymbol } from '../../../shared/mapping/units.js';
 import {
   CLASSIFICATION_OPTIONS,
   type Field,
@@ -88,14 +89,14 @@ function display(row: Row, field: Field): { text: string; muted?: boolean; title
       }
       return { text: tag.assetPath };
     case 'unit':
-      return tag.unit === '' ? { text: 'none', muted: true } : { text: tag.unit };
+      return tag.unit === '' ? { text: 'none', muted: true } : { text: unitSymbol(tag.unit), title: `UCUM code ${tag.unit}` };
     case 'dataType':
       return tag.dataType === undefined ? { text: 'auto', muted: true, title: 'Follows the type in the address' } : { text: tag.dataType };
     case 'scaling':
       return tag.scaling.kind === 'none' ? { text: 'none', muted: true } : { text: scalingText(tag.scaling) };
     case 'deadband':
       if (tag.deadband === undefined) return { text: 'none', muted: true };
-      return { text: tag.deadband.kind === 'percent' ? `${deadbandText(tag.deadband)}` : `${tag.deadband.value} ${tag.unit === '' ? '(raw)' : tag.unit}` };
+      return { text: tag.deadband.kind === 'percent' ? `${deadbandText(tag.deadband)}` : `${tag.deadband.value} ${tag.unit === '' ? '(raw)' : unitSymbol(tag.unit)}` };
     case 'pollGroup': {
       const group = row.pollGroups.find((g) => g.id === tag.pollGroup);
       return { text: group === undefined ? tag.pollGroup : `${tag.pollGroup} (${group.intervalMs.toLocaleString('en-US')} ms)` };

@@ -1,5 +1,6 @@
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { formatCount } from '../format/format.js';
+import { unitSymbol } from '../../../shared/mapping/units.js';
 import { useMapping, useSession, useSessionStore } from '../session-context.js';
 import {
   BULK_FIELDS,
@@ -156,7 +157,7 @@ function TagMapping() {
               <option value={'\u0000'}>any</option>
               {units.map((u) => (
                 <option key={u} value={u}>
-                  {u === '' ? '(none)' : u}
+                  {u === '' ? '(none)' : `${unitSymbol(u)}${unitSymbol(u) === u ? '' : ` (${u})`}`}
                 </option>
               ))}
             </select>

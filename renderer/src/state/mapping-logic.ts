@@ -14,6 +14,7 @@ import {
   type ValidationIssue,
 } from '../../../shared/project.js';
 import type { Quality } from '../../../shared/reading.js';
+import { normalizeUnit } from '../../../shared/mapping/units.js';
 
 /*
  * The mapping editor's logic, pure (no React, no host): rows from the project, cell text
@@ -251,8 +252,11 @@ export function parseCell(field: Field, text: string): Parsed {
     case 'assetPath':
     case 'description':
       return { ok: true, value: text.trim() === '' ? undefined : text.trim() };
-    case 'unit':
-      return { ok: true, value: text.trim() };
+    case 'unit': {
+      // Symbols (°C), aliases and UN/ECE codes are accepted; the UCUM code is stored.
+      const unit = normalizeUnit(text);
+      return unit.ok ? { ok: true, value: unit.code } : { ok: false, message: unit.message };
+    }
     default:
       return { ok: true, value: text.trim() };
   }
