@@ -211,6 +211,7 @@ export class Runtime {
           intervalMs: device.pollGroups.find((g) => g.id === tag.pollGroup)?.intervalMs ?? 0,
           ...(decimals === undefined ? {} : { decimals }),
           writes,
+          reportsOnChange: tag.deadband !== undefined || (compiledDevice !== undefined && compiledDevice.definition.reporting?.(compiledDevice.settings) === 'change'),
           ...originOf(compiled.origins.get(tag.id)),
         };
       });

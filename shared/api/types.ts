@@ -55,6 +55,8 @@ export const TagInfoSchema = z
     intervalMs: z.number().int(),
     /** Decimals to show: the tag's own, else a default from its type and range; absent when neither says (format by magnitude). */
     decimals: z.number().int().min(0).max(9).optional(),
+    /** True when silence means the value held (a deadband, subscriptions, COV, MQTT) rather than missing data. */
+    reportsOnChange: z.boolean(),
     /** Whether a value can be written: the driver can write and the device's settings enable writes. */
     writes: z.enum(['enabled', 'disabled', 'unsupported']),
     /** Set when the tag comes from a profile instance: which one, and the fields the instance overrides. */

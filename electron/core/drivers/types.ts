@@ -174,6 +174,12 @@ export interface DriverDefinition<S, A> {
    * `browse`, `discover` and `certificates` whether `discover`/`trustStore` are defined.
    */
   capabilities: DriverCapabilities;
+  /**
+   * How values arrive with these settings: `poll` (every interval, so silence means no
+   * data) or `change` (subscriptions, COV, MQTT: silence means the value held). Poll when
+   * left out.
+   */
+  reporting?(settings: S): 'poll' | 'change';
   /** URL schemes the CLI accepts for this driver (e.g. `modbus-tcp:`), with their parser. */
   endpointSchemes?: ReadonlyArray<string>;
   /** Settings (unvalidated) from an endpoint URL such as `modbus-tcp://host:502?unit=1`. */

@@ -31,6 +31,8 @@ interface SeriesConfig {
   name: string;
   unit: string;
   intervalMs: number;
+  /** Silence means the value held (no "no data" band), see TagInfo.reportsOnChange. */
+  reportsOnChange: boolean;
   kind: SeriesKind;
   /** Enumeration states, in the order they first appeared (booleans: FALSE, TRUE). */
   states: readonly string[];
@@ -296,7 +298,8 @@ function laneData(lane: LanePlot, series: ReadonlyMap<string, TrendSeries>, from
   const tables: uPlot.AlignedData[] = lane.series.map((c) => {
     const buffer = series.get(c.tagId);
     if (buffer === undefined || buffer.status !== 'ready') return [[], []];
-    const gaps = findGaps(buffer, { maxSilenceMs: silenceLimitMs(c.intervalMs), now, ...(buffer.knownFrom === undefined ? {} : { knownFrom: buffer.knownFrom }) });
+    // A tag that reports on change is silent while its value holds: silence is not missing data.
+    const gaps = findGaps(buffer, { maxSilenceMs: c.reportsOnChange ? Number.POSITIVE_INFINITY : silenceLimitMs(c.intervalMs), now, ...(buffer.knownFrom === undefined ? {} : { knownFrom: buffer.knownFrom }) });
     perSeries.push({ name: c.name, gaps: gaps.filter((g) => g.to >= from) });
     // Keep one point before the window so the line enters from the edge.
     const start = Math.max(0, lowerBound(buffer.ts, from) - 1);
@@ -372,7 +375,7 @@ export function Trend() {
       const values = buffer?.values ?? [];
       const kind = detectKind(values);
       const states = kind === 'boolean' ? BOOLEAN_STATES : kind === 'enum' ? enumStates(values) : [];
-      return JSON.stringify([tagId, tag?.name ?? tagId, tag?.unit ?? '', tag?.intervalMs ?? 1000, kind, states]);
+      return JSON.stringify([tagId, tag?.name ?? tagId, tag?.unit ?? '', tag?.intervalMs ?? 1000, tag?.reportsOnChange ?? false, kind, states]);
     })
     .join('\n');
   const configs = useMemo<SeriesConfig[]>(
@@ -380,8 +383,8 @@ export function Trend() {
       configKey === ''
         ? []
         : configKey.split('\n').map((line, index) => {
-            const [tagId, name, unit, intervalMs, kind, states] = JSON.parse(line) as [string, string, string, number, SeriesKind, string[]];
-            return { tagId, name, unit, intervalMs, kind, states, color: PALETTE[index % PALETTE.length]! };
+            const [tagId, name, unit, intervalMs, reportsOnChange, kind, states] = JSON.parse(line) as [string, string, string, number, boolean, SeriesKind, string[]];
+            return { tagId, name, unit, intervalMs, reportsOnChange, kind, states, color: PALETTE[index % PALETTE.length]! };
           }),
     [configKey],
   );

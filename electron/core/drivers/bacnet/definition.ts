@@ -26,6 +26,8 @@ export const bacnetDriver: BacnetDriverDefinition = {
   settingsSchema: bacnetSettingsSchema,
   addressSyntax: bacnetAddressSyntax,
   capabilities: { browse: true, discover: true, certificates: false, write: true },
+  // COV may be refused per point (then it polls); a held value is the safe reading of silence.
+  reporting: (settings) => (settings.cov === 'off' ? 'poll' : 'change'),
   parseAddress: parseBacnetAddress,
   formatAddress: formatBacnetAddress,
   decodeSpec: bacnetDecodeSpec,

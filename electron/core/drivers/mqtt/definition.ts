@@ -21,6 +21,7 @@ export const mqttDriver: MqttDriverDefinition = {
   settingsSchema: mqttSettingsSchema,
   addressSyntax: mqttAddressSyntax,
   capabilities: { browse: true, discover: false, certificates: false, write: true },
+  reporting: () => 'change',
   parseAddress: parseMqttAddress,
   formatAddress: formatMqttAddress,
   decodeSpec: mqttDecodeSpec,

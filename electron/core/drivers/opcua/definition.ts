@@ -80,6 +80,7 @@ export const opcuaDriver: OpcuaDriverDefinition = {
   settingsSchema: opcuaSettingsSchema,
   addressSyntax: opcuaAddressSyntax,
   capabilities: { browse: true, discover: true, certificates: true, write: true },
+  reporting: (settings) => (settings.acquisition === 'subscription' ? 'change' : 'poll'),
   parseAddress: parseOpcuaAddress,
   formatAddress: formatOpcuaAddress,
   decodeSpec: opcuaDecodeSpec,

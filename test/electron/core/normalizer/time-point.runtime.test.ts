@@ -42,6 +42,7 @@ function clockProject(port: number) {
       pollGroup: 'fast',
       unit: '%',
       scaling: { kind: 'ma4-20', rawAt4mA: 0, rawAt20mA: 27648, low: 0, high: 100 },
+      deadband: { kind: 'percent', value: 0.5 },
     },
   ];
   return project;
@@ -76,6 +77,11 @@ describe('timestamp points, receive time and clock skew on a live device', () =>
     expect(flow.receiveTs).toBeGreaterThan(deviceTime + 1000);
     // The hidden time point produces no reading of its own.
     expect(runtime.live.snapshot().map((r) => r.tagId).sort()).toEqual(['flow', 'level']);
+
+    // A deadband tag is silent while its value holds: the trend must not call that "no data".
+    const infos = new Map((await runtime.handlers.listTags({})).map((t) => [t.tagId, t]));
+    expect(infos.get('flow')).toMatchObject({ reportsOnChange: false, unit: 'm³/h', unitCode: 'm3/h' });
+    expect(infos.get('level')?.reportsOnChange).toBe(true);
 
     const level = runtime.live.snapshot().find((r) => r.tagId === 'level')!;
     expect(level.quality).toBe('bad');
