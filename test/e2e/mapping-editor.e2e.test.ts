@@ -111,6 +111,8 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   plc = await startModbusServer();
   for (let i = 0; i < 600; i++) plc.banks.holdingRegisters[i] = (i * 37) % 1000;
+  // The modules' 4-20 mA input 1 reads 12 mA (counts 5530..27648); lower counts would be an NE43 sensor fault.
+  plc.banks.holdingRegisters[500] = 16589;
   const project = buildProject(plc.port);
   const expanded = expandProject(ProjectSchema.parse(project));
   expect(expanded.issues).toEqual([]);
@@ -224,7 +226,7 @@ describe('mapping editor with 400 tags', () => {
     await page.getByTestId('undo').click();
     expect(await staged()).toBe('1 tag changed');
     await search('a-t000');
-    expect(await row('a-t000').locator('[data-field="unit"]').innerText()).toBe('Cel');
+    expect(await row('a-t000').locator('[data-field="unit"]').innerText()).toBe('°C');
     await page.getByTestId('redo').click();
     expect(await staged()).toBe('201 tags changed');
     expect(await row('a-t000').locator('[data-field="unit"]').innerText()).toBe('K');

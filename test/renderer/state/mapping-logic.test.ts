@@ -178,10 +178,12 @@ describe('staging with undo and redo', () => {
     const { rows, byId } = setup();
     let h = emptyHistory();
     const shown = stagedRows(rows, h.staged);
-    const result = bulkEdit(h, byId, shown, 'unit', 'degC');
+    // Typed as engineers type it; stored as the UCUM code.
+    const result = bulkEdit(h, byId, shown, 'unit', 'degF');
     expect(result.errors).toEqual([]);
     expect(result.patches).toHaveLength(8);
     h = commit(h, result.patches);
+    expect([...h.staged.values()].every((e) => e.kind === 'upsert' && e.tag.unit === '[degF]')).toBe(true);
     expect(summarize(h.staged).text).toBe('8 tags changed');
     expect(undo(h).staged.size).toBe(0);
     // Poll group "slow" exists on plc1 only: nothing is staged, and plc2's tag is named.
@@ -204,7 +206,8 @@ describe('filters, selection and the asset tree', () => {
     expect(ids({ text: '', assetPrefix: 'acme/plant-1/hall-a' })).toEqual(['t0', 't1']);
     expect(ids({ text: '', assetPrefix: 'acme/plant-1/hall' })).toEqual([]);
     expect(ids({ text: '', assetPrefix: NO_ASSET_PATH })).toEqual(['p0']);
-    expect(ids({ text: '', unit: 'kWh' })).toEqual(['m1.kwh']);
+    // The profile wrote kWh; the schema stores the UCUM code.
+    expect(ids({ text: '', unit: 'kW.h' })).toEqual(['m1.kwh']);
     expect(ids({ text: 'ENERGY' })).toEqual(['m1.kwh']);
     expect(ids({ text: '', quality: 'bad' }, (id) => (id === 't3' ? 'bad' : 'good'))).toEqual(['t3']);
     expect(ids({ text: '', quality: 'none' }, (id) => (id === 't3' ? 'bad' : undefined))).toHaveLength(7);
