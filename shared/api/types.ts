@@ -75,6 +75,8 @@ export const HistorySeriesSchema = z
     points: z.array(HistoryPointSchema),
     /** True when the range held more than `limit` readings and the newest were kept. */
     truncated: z.boolean(),
+    /** Status text of each point (why it is not good), present when some point has one. */
+    statuses: z.array(z.string().nullable()).optional(),
     /** Receive time of each point (UTC ms), present when some reading's source time differs from it. */
     receiveTs: z.array(z.number()).optional(),
   })

@@ -9,7 +9,9 @@ export const historyHelp = `Usage: sensorvault history --db <file> --tag <id> [-
 
 Prints committed readings of one tag, oldest first, with times in UTC (ISO 8601).
 Default range: the last hour (--from -1h --to now). Default format: csv
-(ts,value,quality). json prints one object per line. Opens the database read-only, so
+(ts,value,quality,status,receive_ts: status says why a reading is not good, receive_ts
+is set where the device's or a timestamp point's time differs from the receive time).
+json prints one object per line. Opens the database read-only, so
 it works while run, gateway or demo is writing it.
 
 Times for --from and --to:
@@ -43,12 +45,16 @@ export async function historyCommand(argv: string[], log: Logger, out: (line: st
       throw new CommandError(`no tag "${values.tag}" in ${dbPath}; known tags: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''}`);
     }
     const series = await store.queryHistory(values.tag, from, to, limit);
-    if (format === 'csv') out('ts,value,quality');
-    for (const [ts, value, quality] of series.points) {
+    if (format === 'csv') out('ts,value,quality,status,receive_ts');
+    series.points.forEach(([ts, value, quality], i) => {
       const iso = new Date(ts).toISOString();
-      if (format === 'csv') out(`${iso},${csvField(value)},${quality}`);
-      else out(JSON.stringify({ tag: values.tag, ts: iso, value, quality }));
-    }
+      const status = series.statuses?.[i] ?? undefined;
+      const received = series.receiveTs?.[i];
+      // The receive time only where it differs from ts (a source or timestamp-point time).
+      const receiveIso = received === undefined || received === ts ? undefined : new Date(received).toISOString();
+      if (format === 'csv') out(`${iso},${csvField(value)},${quality},${csvField(status ?? null)},${receiveIso ?? ''}`);
+      else out(JSON.stringify({ tag: values.tag, ts: iso, value, quality, ...(status === undefined ? {} : { status }), ...(receiveIso === undefined ? {} : { receiveTs: receiveIso }) }));
+    });
     if (series.truncated) log.warn(`more than ${limit} readings in range; printed the newest ${limit} (raise --limit)`);
   } finally {
     await store.close();

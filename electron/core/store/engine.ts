@@ -301,13 +301,15 @@ export class StoreEngine {
     if (truncated) rows.length = max;
     const points: HistoryPoint[] = new Array<HistoryPoint>(rows.length);
     let receiveTs: number[] | undefined;
+    let statuses: (string | null)[] | undefined;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[rows.length - 1 - i]!;
       points[i] = [r.ts, this.rowValue(r), qualityName[r.flags & QUALITY_MASK] ?? 'bad'];
+      if (r.statusId !== null) (statuses ??= new Array<string | null>(rows.length).fill(null))[i] = this.statusText(r.statusId) ?? null;
       if (r.receiveDelta !== null) (receiveTs ??= points.slice(0, i).map((p) => p[0]))[i] = r.ts + r.receiveDelta;
       else if (receiveTs !== undefined) receiveTs[i] = r.ts;
     }
-    return receiveTs === undefined ? { tagId: key, points, truncated } : { tagId: key, points, truncated, receiveTs };
+    return { tagId: key, points, truncated, ...(statuses === undefined ? {} : { statuses }), ...(receiveTs === undefined ? {} : { receiveTs }) };
   }
 
   private statusText = (id: number): string | undefined => this.statusTextById.get(id) ?? this.loadStatus(id);

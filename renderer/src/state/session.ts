@@ -216,7 +216,7 @@ export function createSession(connection: HostConnection, options: SessionOption
     backfillRequests.delete(tagId);
     const buffer = trend.getState().series.get(tagId);
     if (buffer === undefined) return;
-    if (answer.ok) mergeHistory(buffer, answer.result.points, answer.result.truncated, to - backfillMs());
+    if (answer.ok) mergeHistory(buffer, answer.result.points, answer.result.truncated, to - backfillMs(), answer.result.statuses);
     else {
       buffer.status = 'error';
       buffer.error = answer.error;
@@ -225,19 +225,19 @@ export function createSession(connection: HostConnection, options: SessionOption
   }
 
   /** History first, then whatever arrived live after its newest point. */
-  function mergeHistory(buffer: TrendSeries, points: readonly HistoryPoint[], truncated: boolean, from: number): void {
+  function mergeHistory(buffer: TrendSeries, points: readonly HistoryPoint[], truncated: boolean, from: number, statuses?: readonly (string | null)[]): void {
     const ts: number[] = [];
     const values: Value[] = [];
     const qualities: Quality[] = [];
     const reasons: (string | undefined)[] = [];
-    for (const [t, value, quality] of points) {
-      if (ts.length > 0 && t <= ts[ts.length - 1]!) continue;
+    points.forEach(([t, value, quality], i) => {
+      if (ts.length > 0 && t <= ts[ts.length - 1]!) return;
       ts.push(t);
       values.push(value);
       qualities.push(quality);
-      // History points carry no status text; the live feed's does.
-      reasons.push(undefined);
-    }
+      // Back-filled bad readings keep their reason, as live ones do.
+      reasons.push(statuses?.[i] ?? undefined);
+    });
     const newestHistory = ts[ts.length - 1] ?? -Infinity;
     for (let i = 0; i < buffer.ts.length; i++) {
       if (buffer.ts[i]! > newestHistory) {

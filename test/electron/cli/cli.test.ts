@@ -149,9 +149,9 @@ describe('sensorvault run + history', () => {
     const csv = await runCli(['history', '--db', db, '--tag', 'flow', '--from', '2000-01-01T00:00:00Z']);
     expect(csv.code).toBe(0);
     const rows = csv.stdout.trim().split('\n');
-    expect(rows[0]).toBe('ts,value,quality');
+    expect(rows[0]).toBe('ts,value,quality,status,receive_ts');
     expect(rows.length).toBeGreaterThan(3);
-    expect(rows[1]).toMatch(/^\d{4}-.+Z,777,good$/);
+    expect(rows[1]).toMatch(/^\d{4}-.+Z,777,good,,$/);
     const json = await runCli(['history', '--db', db, '--tag', 'flow', '--format', 'json', '--from', '2000-01-01T00:00:00Z']);
     expect(lines(json.stdout)[0]).toMatchObject({ tag: 'flow', value: 777, quality: 'good' });
     const unknownTag = await runCli(['history', '--db', db, '--tag', 'nope']);

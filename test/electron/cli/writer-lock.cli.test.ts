@@ -69,7 +69,7 @@ describe('one writer per database', () => {
     const history = await runCli(['history', '--db', db, '--tag', 'plant-running', '--from', 'yesterday'], { cwd: tmp.dir, env, timeoutMs: 180_000 });
     expect(history.stderr).toBe('');
     expect(history.code).toBe(0);
-    expect(history.stdout.split('\n')[0]).toBe('ts,value,quality');
+    expect(history.stdout.split('\n')[0]).toBe('ts,value,quality,status,receive_ts');
 
     // A killed writer leaves its record behind, but not its lock: a restart gets in at once.
     await killed(first);

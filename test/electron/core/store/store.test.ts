@@ -69,6 +69,8 @@ describe('Store', () => {
         [T0 + 3000, -0.000123, 'good'],
       ],
       truncated: false,
+      // Why each point is not good, so a back-filled trend can say it.
+      statuses: [null, 'sensor drift', 'no response', null],
     });
     expect((await store.queryHistory('valve', T0, T0 + 10_000, 100)).points).toEqual([
       [T0, true, 'good'],
