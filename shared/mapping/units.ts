@@ -163,7 +163,7 @@ export function normalizeUnit(text: string): UnitResult {
   const known = byCode.get(value) ?? bySpelling.get(value) ?? byUnece.get(value);
   if (known !== undefined) return { ok: true, code: known.code };
   if (annotation.test(value)) return { ok: true, code: value };
-  const near = [...bySpelling.entries()].find(([spelling]) => spelling.toLowerCase() === value.toLowerCase())?.[1];
+  const near = nearUnit(value);
   const hint = near === undefined ? '' : ` (did you mean ${near.code}, ${near.symbol}?)`;
   return {
     ok: false,
@@ -171,9 +171,21 @@ export function normalizeUnit(text: string): UnitResult {
   };
 }
 
-/** Schema-1 projects stored free text: keep what maps to a code, and keep the rest as an annotation. */
+/** The one catalogue unit spelled like `text` but for letter case ("KW" -> kW), if exactly one is. */
+function nearUnit(text: string): UnitInfo | undefined {
+  const lower = text.toLowerCase();
+  const matches = new Set([...bySpelling.entries(), ...byCode.entries()].filter(([spelling]) => spelling.toLowerCase() === lower).map(([, unit]) => unit));
+  return matches.size === 1 ? [...matches][0] : undefined;
+}
+
+/**
+ * Schema-1 projects stored free text: keep what maps to a code (also when only the letter
+ * case is off and only one unit fits, "KW" -> kW), and keep the rest as an annotation.
+ */
 export function migrateUnit(text: string): string {
   const result = normalizeUnit(text);
   if (result.ok) return result.code;
+  const near = nearUnit(text.trim());
+  if (near !== undefined) return near.code;
   return `{${text.trim().replace(/[{}]/g, '').slice(0, 30)}}`;
 }

@@ -39,6 +39,9 @@ describe('units: UCUM codes with display symbols and UN/ECE codes', () => {
   it('schema-1 projects: free-text units become codes, unknown text an annotation', () => {
     expect(migrateUnit('°C')).toBe('Cel');
     expect(migrateUnit('bottles/min')).toBe('{bottles/min}');
+    // Only the letter case is off, and one unit fits.
+    expect(migrateUnit('KW')).toBe('kW');
+    expect(migrateUnit('DEGC')).toBe('Cel');
     const migrated = migrateProject({ schemaVersion: 1, devices: [{ id: 'd', tags: [{ id: 'a', unit: '°C' }, { id: 'b', unit: 'pcs' }, { id: 'c', unit: 'widgets' }] }] });
     expect((migrated.document as { devices: { tags: { unit: string }[] }[] }).devices[0]!.tags.map((t) => t.unit)).toEqual(['Cel', '{pcs}', '{widgets}']);
     expect(migrated.notes.join('\n')).toMatch(/"°C" -> Cel/);

@@ -53,7 +53,8 @@ export function describeThisProcess(): string {
   return [name, ...args].join(' ');
 }
 
-function ago(ms: number): string {
+/** A duration in the past, coarse: "42 s ago", "5 min ago", "3 h ago", "2 d ago". */
+export function ago(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 120) return `${s} s ago`;
   if (s < 7200) return `${Math.round(s / 60)} min ago`;

@@ -4,7 +4,7 @@
  * the result with dialog.showErrorBox and quits.
  */
 import os from 'node:os';
-import { DatabaseLockedError } from '../../core/store/writer-lock.js';
+import { DatabaseLockedError, ago } from '../../core/store/writer-lock.js';
 
 export interface StartupDialog {
   /** Window title of the error box. */
@@ -13,14 +13,6 @@ export interface StartupDialog {
   message: string;
   /** What to do next. */
   detail: string;
-}
-
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 120) return `${s} s ago`;
-  if (s < 7200) return `${Math.round(s / 60)} min ago`;
-  if (s < 172_800) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86_400)} d ago`;
 }
 
 const isLocked = (error: unknown): error is DatabaseLockedError =>
