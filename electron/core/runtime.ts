@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { EventName, PayloadOf } from '../../shared/api/contract.js';
 import { ApiFailure, type ApiHandlers } from '../../shared/api/router.js';
 import { unitSymbol } from '../../shared/mapping/units.js';
+import { compactProject } from '../../shared/project-compact.js';
 import { applyTagChanges, type TagOrigin } from '../../shared/mapping/profiles.js';
 import type { ApplyResult, BrowsedNode, DeviceStatus, DiscoveredDevice, TagInfo } from '../../shared/api/types.js';
 import { defaultDecimals, type ValueKind } from '../../shared/format/decimals.js';
@@ -174,7 +175,7 @@ export class Runtime {
     if (file === undefined) return null;
     mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(project, null, 2)}\n`);
+    writeFileSync(temporary, `${JSON.stringify(compactProject(project), null, 2)}\n`);
     renameSync(temporary, file);
     return file;
   }

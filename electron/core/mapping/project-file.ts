@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Project, ValidationIssue } from '../../../shared/project.js';
+import { compactProject } from '../../../shared/project-compact.js';
 import type { DriverRegistry } from '../drivers/registry.js';
 import { validateProject } from '../project/validate.js';
 
@@ -14,7 +15,7 @@ export type SaveResult = { ok: true; project: Project } | { ok: false; issues: V
 export function writeProjectAtomically(file: string, project: Project): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(project, null, 2)}\n`);
+  writeFileSync(temporary, `${JSON.stringify(compactProject(project), null, 2)}\n`);
   renameSync(temporary, file);
 }
 

@@ -109,7 +109,7 @@ describe('sensorvault profiles', () => {
     expect(applied.stdout).toContain('applied profile eastron-sdm630 to device bldg-a-rs485: 18 tags');
     expect(applied.stdout).toContain('  bldg-a-sm-ev.total_energy');
     const saved = JSON.parse(readFileSync(project, 'utf8'));
-    expect(saved.devices.find((d: { id: string }) => d.id === 'bldg-a-rs485').profiles.at(-1)).toEqual({ profile: 'eastron-sdm630', prefix: 'bldg-a-sm-ev', assetPath: 'acme/north-campus/bldg-a/parking/ev-chargers', params: { unitId: 13 }, overrides: {} });
+    expect(saved.devices.find((d: { id: string }) => d.id === 'bldg-a-rs485').profiles.at(-1)).toEqual({ profile: 'eastron-sdm630', prefix: 'bldg-a-sm-ev', assetPath: 'acme/north-campus/bldg-a/parking/ev-chargers', params: { unitId: 13 } });
     const tags = (await runCli(['tags', 'export', '--project', project])).stdout;
     expect(tags).toContain('bldg-a-rs485,bldg-a-sm-ev.l1_voltage,Building A RS-485 bus L1 voltage,acme/north-campus/bldg-a/parking/ev-chargers,');
     expect(tags).toContain(',u13/ir:0:float32,');

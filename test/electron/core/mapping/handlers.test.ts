@@ -66,9 +66,10 @@ describe('mapping handlers', () => {
     const done = await finished(runtime, await runtime.handlers.startTagsImport({ csv: edited, apply: true }));
     expect(done.result).toMatchObject({ kind: 'tags-import', report: { applied: true, savedTo: projectPath } });
     const saved = JSON.parse(readFileSync(projectPath, 'utf8'));
-    expect(saved.devices[0].tags.map((t: { id: string; unit: string }) => [t.id, t.unit])).toEqual([
+    // Written without defaults: the new unitless tag has no unit field at all.
+    expect(saved.devices[0].tags.map((t: { id: string; unit?: string }) => [t.id, t.unit])).toEqual([
       ['a', 'K'],
-      ['c', ''],
+      ['c', undefined],
     ]);
     await waitFor(() => runtime.live.get('c')?.value === 55, 10_000, 'created tag acquired');
   });
