@@ -89,7 +89,7 @@ describe('sensorvault run summary', () => {
     for (;;) {
       expect(running, stderr).toBe(true);
       const history = await runCli(['history', '--db', db, '--tag', 'flow', '--from', '-1h'], { env, timeoutMs: 180_000 });
-      if (/,777,good$/m.test(history.stdout)) break;
+      if (/,777,good,/m.test(history.stdout)) break;
     }
     child.kill('SIGINT');
     expect(await exited).toBe(0);
