@@ -149,15 +149,18 @@ def linear(epoch_dt, unit_ns, step_ns, integer=False):
     return dec
 
 
-def decimal_text(unit_digits):
+def decimal_text(unit_digits, cut):
+    """cut: digits below 1 ns are cut (text kept as written), else refused (integer text)."""
     def dec(v, opts):
         m = re.fullmatch(r'(-?)(\d+)(?:\.(\d+))?', v)
         if not m:
             raise Refused('not a decimal')
         f = m.group(3) or ''
+        if unit_digits + len(f) > 9:
+            if not cut:
+                raise Refused('below 1 ns')
+            f = f[:9 - unit_digits]
         digits = unit_digits + len(f)
-        if digits > 9:
-            raise Refused('too many digits')
         n = int(m.group(2) + f) * 10 ** (9 - digits)
         return (-n if m.group(1) else n), digits
     return dec
@@ -297,22 +300,22 @@ def s5time(v, o):
 
 
 def iec_dt(v, o):
-    m = re.fullmatch(r'(?i)(?:DT|DATE_AND_TIME)#(\d{4})-(\d{1,2})-(\d{1,2})-(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?', v)
+    m = re.fullmatch(r'(?i)(?:DT|DATE_AND_TIME)#(\d{4})-(\d{1,2})-(\d{1,2})-(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d+))?', v)
     if not m:
         raise Refused('syntax')
-    f = m.group(7) or ''
+    f = (m.group(7) or '')[:9]  # digits below 1 ns are cut
     dt = dt_fields(*(int(m.group(i)) for i in range(1, 7)))
     return local_ns(dt, o, int(f.ljust(9, '0')) if f else 0), len(f)
 
 
 def iec_tod(v, o):
-    m = re.fullmatch(r'(?i)(?:TOD|TIME_OF_DAY)#(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?', v)
+    m = re.fullmatch(r'(?i)(?:TOD|TIME_OF_DAY)#(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d+))?', v)
     if not m:
         raise Refused('syntax')
     h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3))
     if h > 23 or mi > 59 or s > 59:
         raise Refused('range')
-    f = m.group(4) or ''
+    f = (m.group(4) or '')[:9]  # digits below 1 ns are cut
     return (h * 3600 + mi * 60 + s) * 10**9 + (int(f.ljust(9, '0')) if f else 0), len(f)
 
 
@@ -418,6 +421,7 @@ def iso_text(pattern, offset_rule):
         if not m:
             raise Refused('syntax')
         y, mo, d, h, mi, s, f, off = m.groups()
+        f = f[:9] if f else f  # digits below 1 ns are cut
         if offset_rule == 'forbidden' and off:
             raise Refused('offset')
         dt = dt_fields(int(y), int(mo), int(d), int(h), int(mi), int(s or 0))
@@ -428,9 +432,9 @@ def iso_text(pattern, offset_rule):
     return dec
 
 
-ISO_EXT = r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?'
-ISO_BASIC = r'(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?:\d{2})?)?'
-RFC3339 = r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:\d{2})'
+ISO_EXT = r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?'
+ISO_BASIC = r'(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?:\d{2})?)?'
+RFC3339 = r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|z|[+-]\d{2}:\d{2})'
 
 
 def iso_date(v, o):
@@ -523,14 +527,14 @@ S = 10**9
 FORMATS = {
     'unix-s': (linear(EPOCH, S, S, True), 0),
     'unix-s-float': (linear(EPOCH, S, 1000), 6),
-    'unix-s-string': (decimal_text(0), None),
+    'unix-s-string': (decimal_text(0, True), None),
     'unix-ms': (linear(EPOCH, 10**6, 10**6, True), 3),
     'unix-ms-float': (linear(EPOCH, 10**6, 1000), 6),
-    'unix-ms-string': (decimal_text(3), None),
+    'unix-ms-string': (decimal_text(3, True), None),
     'unix-us': (linear(EPOCH, 1000, 1000, True), 6),
-    'unix-us-string': (lambda v, o: (decimal_text(6)(v, o)[0], 6), 6),
+    'unix-us-string': (lambda v, o: (decimal_text(6, False)(v, o)[0], 6), 6),
     'unix-ns': (linear(EPOCH, 1, 1, True), 9),
-    'unix-ns-string': (lambda v, o: (decimal_text(9)(v, o)[0], 9), 9),
+    'unix-ns-string': (lambda v, o: (decimal_text(9, False)(v, o)[0], 9), 9),
     **{f'unix-s-u32-{w}': (reg_u32(w), 0) for w in ('abcd', 'cdab', 'badc', 'dcba')},
     **{f'unix-ms-u64-{w}': (reg_u64(w), 3) for w in ('abcdefgh', 'ghefcdab', 'badcfehg', 'hgfedcba')},
     'opcua-datetime': (opcua, 7),
@@ -603,9 +607,9 @@ U = int(datetime(2026, 3, 29, 2, 30).replace(tzinfo=UTC).timestamp())  # 1774751
 LEAP_DAY = int(datetime(2024, 2, 29, 12).replace(tzinfo=UTC).timestamp())
 
 v('unix-s', 0, 'epoch'); v('unix-s', U); v('unix-s', LEAP_DAY, 'leap day'); v('unix-s', -86400, 'before the epoch')
-v('unix-s', 1.5, 'a fraction', error='has a fraction'); v('unix-s', 'soon', 'not a number', error='is not a number')
+v('unix-s', 1.5, 'a fraction', error='unix-s has no fraction below 1 s; got .5'); v('unix-s', 'soon', 'not a number', error='is not a number')
 v('unix-s-float', 0.5); v('unix-s-float', U + 0.123456); v('unix-s-float', -1.5, 'before the epoch'); v('unix-s-float', 1709208000.000001, 'leap day, 1 us')
-v('unix-s-string', '0'); v('unix-s-string', f'{U}.25'); v('unix-s-string', f'{U}.123456789', '9 digits kept'); v('unix-s-string', f'{U}.1234567891', error='fraction digits')
+v('unix-s-string', '0'); v('unix-s-string', f'{U}.25'); v('unix-s-string', f'{U}.123456789', '9 digits kept'); v('unix-s-string', f'{U}.1234567891', '10 digits: the 10th is cut'); v('unix-s-string', '-0.9999999999', 'before the epoch, cut toward zero')
 v('unix-ms', 0); v('unix-ms', U * 1000 + 123); v('unix-ms', -1, 'one ms before the epoch'); v('unix-ms', LEAP_DAY * 1000)
 v('unix-ms-float', U * 1000 + 123.456); v('unix-ms-float', 0.001); v('unix-ms-float', LEAP_DAY * 1000 + 0.5)
 v('unix-ms-string', str(U * 1000 + 123)); v('unix-ms-string', f'{U * 1000 + 123}.456789'); v('unix-ms-string', '-1'); v('unix-ms-string', '12:00', error='not a decimal')
@@ -613,7 +617,14 @@ v('unix-us', U * 10**6 + 123456); v('unix-us', 0); v('unix-us', LEAP_DAY * 10**6
 v('unix-us-string', str(U * 10**6 + 123456)); v('unix-us-string', '0'); v('unix-us-string', str(LEAP_DAY * 10**6 + 999999))
 v('unix-ns', str(U * 10**9 + 123456789), 'text keeps every digit'); v('unix-ns', 0); v('unix-ns', 1); v('unix-ns', -1)
 v('unix-ns', U * 10**9 + 123456789, 'a JSON number beyond 2^53 has lost digits', error='beyond 2^53', js_only=True)
-v('unix-ns-string', str(U * 10**9 + 123456789)); v('unix-ns-string', '0'); v('unix-ns-string', str(LEAP_DAY * 10**9 + 1)); v('unix-ns-string', '1.5', error='fraction digits')
+v('unix-ns', f'{U * 10**9 + 123456789}.5', 'text with a fraction below 1 ns', error='unix-ns has no fraction below 1 ns; got .5')
+v('unix-ms-string', f'{U * 1000 + 123}.4567891', '7 fraction digits: the 7th is cut')
+# Range: every format stays in the years 1601..9999.
+v('unix-s', '99999999999999999999', 'far beyond 9999', error='the year 3168873852651, outside 1601..9999')
+v('unix-s', 253402300799, '9999-12-31T23:59:59, the last second'); v('unix-s', 253402300800, 'year 10000', error='the year 10000, outside 1601..9999')
+v('unix-s', -11644473600, '1601-01-01, the first second'); v('unix-s', -11644473601, 'year 1600', error='the year 1600, outside 1601..9999')
+v('unix-ms', '1e400', 'an exponent far beyond 9999', error='outside 1601..9999'); v('unix-ns-string', '-99999999999999999999', 'year -1199', error='the year -1199, outside 1601..9999')
+v('unix-ns-string', str(U * 10**9 + 123456789)); v('unix-ns-string', '0'); v('unix-ns-string', str(LEAP_DAY * 10**9 + 1)); v('unix-ns-string', '1.5', error='unix-ns-string has no fraction below 1 ns; got .5')
 for w in ('abcd', 'cdab', 'badc', 'dcba'):
     for value in (0, U, LEAP_DAY, 2**32 - 1):
         v(f'unix-s-u32-{w}', hexs(words(w, value, 4)), f'{value} in order {w}')
@@ -630,7 +641,7 @@ for t in (T, OPC_EPOCH, 1):
     v('opcua-datetime-le', hexs(struct.pack('<q', t)))
 v('opcua-datetime-le', '0x0000000000000000', error='null DateTime')
 v('windows-filetime', 0, '1601 epoch'); v('windows-filetime', str(OPC_EPOCH)); v('windows-filetime', str(T)); v('windows-filetime', -1, error='outside')
-v('dotnet-ticks', 0, 'year 1'); v('dotnet-ticks', str(621355968000000000), 'Unix epoch'); v('dotnet-ticks', str((U + 62135596800) * 10**7 + 1234567)); v('dotnet-ticks', str(3155378975999999999), '9999-12-31 last tick')
+v('dotnet-ticks', 0, 'year 1 (DateTime.MinValue)', error='the year 1, outside 1601..9999'); v('dotnet-ticks', str(504911232000000000), '1601-01-01'); v('dotnet-ticks', str(621355968000000000), 'Unix epoch'); v('dotnet-ticks', str((U + 62135596800) * 10**7 + 1234567)); v('dotnet-ticks', str(3155378975999999999), '9999-12-31 last tick')
 v('dotnet-ticks', str(3155378976000000000), error='outside')
 
 
@@ -682,7 +693,7 @@ v('s7-date', 13236, 'local midnight Berlin', **BER); v('s7-date', 65379, error='
 v('s7-time-of-day', 0); v('s7-time-of-day', 86399999, 'last ms'); v('s7-time-of-day', 9000123); v('s7-time-of-day', 86400000, error='outside')
 v('s5time', '0x0000'); v('s5time', '0x2150', '150 x 1 s'); v('s5time', '0x3999', '999 x 10 s'); v('s5time', '0x0123', '123 x 10 ms'); v('s5time', '0x1005', '5 x 100 ms')
 v('s5time', '0x00A0', error='not BCD'); v('s5time', '0xC000', error='bits 15-14')
-v('iec61131-dt', 'DT#2026-03-29-02:30:00'); v('iec61131-dt', 'DATE_AND_TIME#2024-02-29-12:00:00.5', 'leap day'); v('iec61131-dt', 'dt#1970-01-01-00:00:00.123456789')
+v('iec61131-dt', 'DT#2026-03-29-02:30:00'); v('iec61131-dt', 'DT#2026-03-29-02:30:00.12345678912', '11 digits: cut to 9'); v('iec61131-dt', 'DATE_AND_TIME#2024-02-29-12:00:00.5', 'leap day'); v('iec61131-dt', 'dt#1970-01-01-00:00:00.123456789')
 v('iec61131-dt', 'DT#2026-10-25-02:30:00', 'DST overlap, later', dst='later', **BER); v('iec61131-dt', 'DT#2026-02-30-00:00:00', error='day 30 is not 1..28')
 v('iec61131-dt-u32', 0); v('iec61131-dt-u32', U); v('iec61131-dt-u32', 2**32 - 1, 'last DT'); v('iec61131-dt-u32', int(datetime(2026, 3, 8, 2, 30).replace(tzinfo=UTC).timestamp()), 'NY DST gap, earlier', dst='earlier', **NY)
 v('iec61131-ldt', str(U * 10**9 + 123456789)); v('iec61131-ldt', 0); v('iec61131-ldt', -1); v('iec61131-ldt', str(U * 10**9), 'in New York', **NY)
@@ -743,7 +754,8 @@ v('yymmddhhmmss', 691231000000, 'pivot 70: 2069'); v('yymmddhhmmss', 69123100000
 v('yyyymmdd', 20240229); v('yyyymmdd', 19700101); v('yyyymmdd', 20260329, 'Berlin midnight', **BER); v('yyyymmdd', 20230229, error='day 29')
 v('yyyymmddhhmmssfff', '20260329023000123'); v('yyyymmddhhmmssfff', '20240229000000000'); v('yyyymmddhhmmssfff', '19991231235959999')
 v('iso8601', '2026-03-29T04:30:00+02:00'); v('iso8601', '2026-03-29 02:30:00.123456789Z', '9 digits'); v('iso8601', '2024-02-29T12:00', 'leap day, no seconds, local UTC')
-v('iso8601', '2026-03-29T04:30:00,5+0200', 'comma fraction, basic offset'); v('iso8601', '2026-03-29T02:30:00', 'gap earlier', dst='earlier', **BER)
+v('iso8601', '2026-03-29T04:30:00,5+0200', 'comma fraction, basic offset'); v('iso8601', '2026-03-29T04:30:00.1234567891234+02:00', '13 digits: those below 1 ns are cut'); v('iso8601', '9999-12-31T23:59:59.9999999999Z', 'last ns of 9999, 10th digit cut')
+v('iso8601', '9999-12-31T23:59:59-01:00', 'year 10000 in UTC', error='the year 10000, outside 1601..9999'); v('iso8601', '2026-03-29T02:30:00', 'gap earlier', dst='earlier', **BER)
 v('iso8601', '2026-03-29T02:30:00', 'gap later', dst='later', **BER); v('iso8601', '2026-03-29T02:30:00', 'gap reject', error='choose dst=earlier or later', **BER)
 v('iso8601', '2026-13-01T00:00:00Z', error='month 13 is not 1..12'); v('iso8601', '1900-02-29T00:00:00Z', '1900 is no leap year', error='day 29 is not 1..28'); v('iso8601', '2000-02-29T00:00:00Z', '2000 is a leap year'); v('iso8601', 'March 29', error='is not in the form')
 v('iso8601-basic', '20260329T023000Z'); v('iso8601-basic', '20240229T120000.5+0100', 'leap day'); v('iso8601-basic', '20260329T0230', 'no seconds, local UTC')
@@ -751,7 +763,7 @@ v('iso8601-local', '2026-03-29T02:30:00', 'gap later', dst='later', **BER); v('i
 v('iso8601-local', '2026-10-25T02:30:00', 'overlap later', dst='later', **BER); v('iso8601-local', '2026-11-01T01:30:00.25', 'NY overlap earlier', dst='earlier', **NY)
 v('iso8601-local', '2024-02-29T12:00:00.5', 'leap day in UTC'); v('iso8601-local', '2026-03-29T02:30:00Z', error='has an offset')
 v('iso8601-date', '2024-02-29'); v('iso8601-date', '1970-01-01'); v('iso8601-date', '2026-03-29', 'Berlin midnight', **BER); v('iso8601-date', '2026-02-29', error='day 29')
-v('rfc3339', '2026-03-29T02:30:00Z'); v('rfc3339', '1985-04-12T23:20:50.52Z', 'RFC 3339 example'); v('rfc3339', '1996-12-19T16:39:57-08:00', 'RFC 3339 example')
+v('rfc3339', '2026-03-29T02:30:00Z'); v('rfc3339', '2026-03-29T02:30:00.0000000009Z', '10 digits: the 10th is cut'); v('rfc3339', '1985-04-12T23:20:50.52Z', 'RFC 3339 example'); v('rfc3339', '1996-12-19T16:39:57-08:00', 'RFC 3339 example')
 v('rfc3339', '1990-12-31T23:59:59-00:00', 'unknown local offset'); v('rfc3339', '2026-03-29T02:30:00', error='offset'); v('rfc3339', '2100-02-29T00:00:00Z', '2100 is no leap year', error='day 29'); v('rfc3339', '2024-02-29T12:00:00.000001+05:30', 'leap day, India')
 v('rfc2822', 'Sun, 29 Mar 2026 04:30:00 +0200'); v('rfc2822', 'Fri, 21 Nov 1997 09:55:06 -0600', 'RFC 2822 example'); v('rfc2822', '29 Feb 2024 12:00 GMT', 'leap day, no seconds')
 v('rfc2822', '1 Jan 70 00:00:00 EST', '2-digit year 70'); v('rfc2822', '01 Jan 49 00:00:00 +0000', '2-digit year 49 -> 2049')
@@ -795,6 +807,11 @@ LENGTHS = {**{f'unix-s-u32-{w}': 4 for w in ('abcd', 'cdab', 'badc', 'dcba')}, *
            'bcd-yyyymmddhhmmss': 7, 'gps-week-ms-bytes': 6, 'ntp-64': 8}
 
 
+# Every format is limited to instants in the years 1601..9999 (ISO 8601 without expansion).
+MIN_NS = ns_of_naive(datetime(1601, 1, 1))
+MAX_NS = ns_of_naive(datetime(9999, 12, 31, 23, 59, 59)) + 999999999
+
+
 def checked(name, dec):
     def run(value, opts):
         if name in LENGTHS and len(h2b(value)) != LENGTHS[name]:
@@ -822,6 +839,8 @@ def main():
         try:
             res = dec(value, vec['options'])
             ns, d = (res if isinstance(res, tuple) else (res, digits))
+            if not MIN_NS <= ns <= MAX_NS:
+                raise Refused('outside the years 1601..9999')
             if vec['error'] is not None:
                 raise SystemExit(f'{name} {value!r}: the definition decodes it, but the vector expects an error')
             entry['iso'] = iso(ns, digits if digits is not None else d)

@@ -186,6 +186,39 @@ export function formatNsIso(ns: bigint, digits: number): string {
   return `${formatYear(y)}-${pad(m, 2)}-${pad(day, 2)}T${pad(Math.floor(secs / 3600), 2)}:${pad(Math.floor(secs / 60) % 60, 2)}:${pad(secs % 60, 2)}${frac}Z`;
 }
 
+/** The instants every format is limited to: 1601-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z. */
+export const MIN_YEAR = 1601;
+export const MAX_YEAR = 9999;
+export const MIN_NS = BigInt(daysFromCivil(MIN_YEAR, 1, 1)) * NS_PER_DAY;
+export const MAX_NS = BigInt(daysFromCivil(MAX_YEAR + 1, 1, 1)) * NS_PER_DAY - 1n;
+
+/** floor(n / d) for BigInt, d > 0. */
+function floorBig(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  return n % d !== 0n && n < 0n ? q - 1n : q;
+}
+
+/** The proleptic Gregorian year of an instant (ns since 1970), exact for any size. */
+export function yearOfNs(ns: bigint): bigint {
+  const z = floorBig(ns, NS_PER_DAY) + 719468n;
+  const era = floorBig(z, 146097n);
+  const doe = z - era * 146097n;
+  const yoe = (doe - doe / 1460n + doe / 36524n - doe / 146096n) / 365n;
+  const doy = doe - (365n * yoe + yoe / 4n - yoe / 100n);
+  const mp = (5n * doy + 2n) / 153n;
+  return yoe + era * 400n + (mp >= 10n ? 1n : 0n);
+}
+
+/** Refuses an instant outside the years 1601..9999, naming its year. */
+export function checkYearRange(ns: bigint): void {
+  if (ns >= MIN_NS && ns <= MAX_NS) return;
+  const year = yearOfNs(ns).toString();
+  const digits = year.replace('-', '').length;
+  throw new TimeError(
+    `the value is in ${digits <= 16 ? `the year ${year}` : `a year of ${digits} digits${year.startsWith('-') ? ' before year 0' : ''}`}, outside ${MIN_YEAR}..${MAX_YEAR} (the years ISO 8601 writes without expansion); check the format, its unit (s, ms, us, ns) and the byte order`,
+  );
+}
+
 /** Two-digit year with a pivot: yy >= pivot -> 19yy, else 20yy (pivot 70: 70..99 -> 1970..1999). */
 export function pivotYear(yy: number, pivot: number): number {
   return yy >= pivot ? 1900 + yy : 2000 + yy;

@@ -1,4 +1,4 @@
-import { NS_PER_MS, TimeError, divFloor, formatNsIso, toDecimal } from './core.js';
+import { NS_PER_MS, TimeError, checkYearRange, divFloor, formatNsIso, toDecimal } from './core.js';
 import { type DecodeContext, FORMAT_DEFINITIONS, type FormatDefinition, type RawInput, type TimeFormat, type TimeKind } from './formats.js';
 import { type DstPolicy, zoneFor } from './zone.js';
 
@@ -82,6 +82,7 @@ export function decodeTime(name: string, value: TimeValue, options: DecodeOption
   try {
     const ctx = context(options);
     const decoded = def.decode(toInput(def, value), ctx);
+    checkYearRange(decoded.ns);
     const digits = def.resolution.variable === true ? Math.min(def.resolution.digits, decoded.digits ?? def.resolution.digits) : def.resolution.digits;
     const ms = divFloor(decoded.ns, NS_PER_MS);
     return {
@@ -93,7 +94,10 @@ export function decodeTime(name: string, value: TimeValue, options: DecodeOption
       ...(decoded.duration === undefined ? {} : { duration: decoded.duration }),
     };
   } catch (error) {
-    if (error instanceof TimeError) return { ok: false, error: `${name}: ${error.message}` };
+    if (error instanceof TimeError) {
+      // A message that starts with the format's name ("unix-ns has no fraction ...") needs no prefix.
+      return { ok: false, error: error.message.startsWith(`${name} `) ? error.message : `${name}: ${error.message}` };
+    }
     throw error;
   }
 }
@@ -110,7 +114,7 @@ function context(options: DecodeOptions): DecodeContext {
 
 /**
  * A raw value from the command line: `0x...` hex -> bytes (wire order); a decimal integer
- * -> number (text when beyond 2^53, so no digit is lost); a decimal -> number; else text.
+ * -> number (text when beyond 2^53, so no digit is lost); a decimal -> number (text beyond 2^53); else text.
  */
 export function parseTimeValue(raw: string): number | string | Uint8Array {
   const t = raw.trim();
@@ -122,6 +126,10 @@ export function parseTimeValue(raw: string): number | string | Uint8Array {
     const n = Number(t);
     return Number.isSafeInteger(n) ? n : t;
   }
-  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return Number(t);
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) {
+    // Beyond 2^53 a number has lost digits (of the integer part and every fraction digit): keep the text.
+    const n = Number(t);
+    return Number.isFinite(n) && Math.abs(n) <= Number.MAX_SAFE_INTEGER ? n : t;
+  }
   return raw;
 }

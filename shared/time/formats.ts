@@ -152,26 +152,45 @@ interface Linear {
   /** Resolution in ns the result is rounded to (halves away from zero). */
   stepNs: bigint;
   epochS: bigint;
+  /** Integer formats: the advice when a fraction is given. */
   integerOnly?: string;
   min?: number;
   max?: number;
   what: string;
 }
 
+const STEP_UNITS = new Map<bigint, string>([[NS_PER_S, '1 s'], [NS_PER_MS, '1 ms'], [1000n, '1 us'], [1n, '1 ns']]);
+
+/** The fraction digits of a decimal as written after the point, e.g. ".5" (trailing zeros dropped). */
+function fractionOf(d: Decimal): string {
+  if (d.exponent >= 0) return '';
+  const q = 10n ** BigInt(-d.exponent);
+  const r = (d.mantissa < 0n ? -d.mantissa : d.mantissa) % q;
+  return `.${r.toString().padStart(-d.exponent, '0').replace(/0+$/, '')}`;
+}
+
 function linear(d: Decimal, l: Linear): bigint {
-  if (l.integerOnly !== undefined && !isInteger(d)) throw new TimeError(`${d.text} has a fraction; ${l.what} is an integer (for fractions use ${l.integerOnly})`);
+  if (l.integerOnly !== undefined && !isInteger(d)) {
+    throw new TimeError(`${l.what} has no fraction below ${STEP_UNITS.get(l.stepNs) ?? `${l.stepNs} ns`}; got ${fractionOf(d)} (in ${d.text}); ${l.integerOnly}`);
+  }
   if (l.min !== undefined && l.max !== undefined) inRange(d, l.what, l.min, l.max);
   return scaleRound(d, l.num, (l.den ?? 1n) * l.stepNs) * l.stepNs + l.epochS * NS_PER_S;
 }
 
-/** Decimal text in `unitDigits` (0 = seconds, 3 = ms, 6 = us, 9 = ns) keeping the digits written. */
-function decimalText(input: RawInput, unitDigits: number, what: string): Decoded {
+/**
+ * Decimal text in `unitDigits` (0 = seconds, 3 = ms, 6 = us, 9 = ns) keeping the digits written.
+ * Fraction digits below 1 ns are cut when `cut` (the "as written" formats), else refused.
+ */
+function decimalText(input: RawInput, unitDigits: number, what: string, cut: boolean): Decoded {
   const t = text(input);
   if (!/^-?\d+(\.\d+)?$/.test(t)) throw new TimeError(`"${t}" is not a decimal number; ${what} is digits like 1774751400${unitDigits < 9 ? ' or 1774751400.5' : ''}`);
-  const frac = t.split('.')[1]?.length ?? 0;
-  const digits = unitDigits + frac;
-  if (digits > 9) throw new TimeError(`"${t}" has ${frac} fraction digits; ${what} resolves at most ${9 - unitDigits} (nanoseconds)`);
-  const [i, f = ''] = t.replace('-', '').split('.');
+  const [i = '', written = ''] = t.replace('-', '').split('.');
+  const room = 9 - unitDigits;
+  if (written.length > room && !cut) {
+    throw new TimeError(`${what} has no fraction below 1 ns; got .${written} (in ${t})${room > 0 ? `: at most ${room} fraction digits reach 1 ns` : ''}`);
+  }
+  const f = written.slice(0, room);
+  const digits = unitDigits + f.length;
   const ns = BigInt(`${i}${f}`) * 10n ** BigInt(9 - digits) * (t.startsWith('-') ? -1n : 1n);
   return { ns, digits };
 }
@@ -192,9 +211,13 @@ function offsetMinutes(o: string): number {
   return (m[1] === '-' ? -1 : 1) * (h * 60 + min);
 }
 
+/** Nanoseconds of fraction digits as written; digits below 1 ns are cut. */
 function nanoOf(frac: string | undefined): number {
-  return frac === undefined || frac === '' ? 0 : Number(frac.padEnd(9, '0'));
+  return frac === undefined || frac === '' ? 0 : Number(frac.slice(0, 9).padEnd(9, '0'));
 }
+
+/** Fraction digits printed for a written fraction: as written, at most 9. */
+const digitsOf = (frac: string | undefined): number => Math.min(9, frac?.length ?? 0);
 
 /** Fields of a date-time text, then: with an offset, fixed; without, local in the zone. */
 function zoned(ctx: DecodeContext, c: Civil, offset: string | undefined): bigint {
@@ -202,9 +225,9 @@ function zoned(ctx: DecodeContext, c: Civil, offset: string | undefined): bigint
   return civilToNs(c) - BigInt(offsetMinutes(offset)) * 60n * NS_PER_S;
 }
 
-const ISO_EXTENDED = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
-const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?:\d{2})?)?$/;
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:\d{2})$/;
+const ISO_EXTENDED = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?:\d{2})?)?$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|z|[+-]\d{2}:\d{2})$/;
 
 function isoLike(re: RegExp, example: string, requireOffset: 'any' | 'required' | 'forbidden', hint: string) {
   return (input: RawInput, ctx: DecodeContext): Decoded => {
@@ -214,7 +237,7 @@ function isoLike(re: RegExp, example: string, requireOffset: 'any' | 'required' 
     const offset = m[8];
     if (requireOffset === 'forbidden' && offset !== undefined) throw new TimeError(`"${t}" has an offset (${offset}); this format is local time without one: use iso8601 or rfc3339`);
     const c = { year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +m[4]!, minute: +m[5]!, second: +(m[6] ?? 0), nano: nanoOf(m[7]) };
-    return { ns: zoned(ctx, c, offset), digits: m[7]?.length ?? 0 };
+    return { ns: zoned(ctx, c, offset), digits: digitsOf(m[7]) };
   };
 }
 
@@ -310,7 +333,7 @@ export const FORMAT_DEFINITIONS: readonly FormatDefinition[] = [
     layout: 'Integer count of seconds (POSIX time: leap seconds not counted).', epoch: '1970-01-01T00:00:00Z', resolution: { unit: '1 s', digits: 0 },
     producers: ['Linux/POSIX time()', 'MQTT/JSON payloads', 'many IoT devices and gateways'], local: false,
     example: { value: EX_S, iso: '2026-03-29T02:30:00Z' },
-    decode: (i) => ({ ns: linear(dec(i), { num: NS_PER_S, stepNs: NS_PER_S, epochS: 0n, integerOnly: 'unix-s-float', what: 'unix-s' }) }),
+    decode: (i) => ({ ns: linear(dec(i), { num: NS_PER_S, stepNs: NS_PER_S, epochS: 0n, integerOnly: 'for fractions of a second use unix-s-float', what: 'unix-s' }) }),
   },
   {
     name: 'unix-s-float', family: 'Unix epoch', input: 'number', kind: 'instant',
@@ -321,17 +344,17 @@ export const FORMAT_DEFINITIONS: readonly FormatDefinition[] = [
   },
   {
     name: 'unix-s-string', family: 'Unix epoch', input: 'string', kind: 'instant',
-    layout: 'Seconds as decimal text, optional fraction up to 9 digits ("1774751400.5"); the fraction digits written are kept.', epoch: '1970-01-01T00:00:00Z', resolution: { unit: 'as written, up to 1 ns', digits: 9, variable: true },
+    layout: 'Seconds as decimal text, optional fraction ("1774751400.5"); the fraction digits written are kept up to 9 (1 ns), further digits are cut.', epoch: '1970-01-01T00:00:00Z', resolution: { unit: 'as written, up to 1 ns', digits: 9, variable: true },
     producers: ['CSV exports', 'JSON payloads with quoted numbers', 'syslog/journald'], local: false,
     example: { value: '1774751400.25', iso: '2026-03-29T02:30:00.25Z' },
-    decode: (i) => decimalText(i, 0, 'unix-s-string'),
+    decode: (i) => decimalText(i, 0, 'unix-s-string', true),
   },
   {
     name: 'unix-ms', family: 'Unix epoch', input: 'number', kind: 'instant',
     layout: 'Integer count of milliseconds (JavaScript Date.now(), Java System.currentTimeMillis()).', epoch: '1970-01-01T00:00:00Z', resolution: { unit: '1 ms', digits: 3 },
     producers: ['JavaScript/Java', 'Sparkplug B timestamps', 'Kafka', 'many MQTT devices'], local: false,
     example: { value: '1774751400123', iso: '2026-03-29T02:30:00.123Z' },
-    decode: (i) => ({ ns: linear(dec(i), { num: NS_PER_MS, stepNs: NS_PER_MS, epochS: 0n, integerOnly: 'unix-ms-float', what: 'unix-ms' }) }),
+    decode: (i) => ({ ns: linear(dec(i), { num: NS_PER_MS, stepNs: NS_PER_MS, epochS: 0n, integerOnly: 'for fractions of a millisecond use unix-ms-float', what: 'unix-ms' }) }),
   },
   {
     name: 'unix-ms-float', family: 'Unix epoch', input: 'number', kind: 'instant',
@@ -342,38 +365,38 @@ export const FORMAT_DEFINITIONS: readonly FormatDefinition[] = [
   },
   {
     name: 'unix-ms-string', family: 'Unix epoch', input: 'string', kind: 'instant',
-    layout: 'Milliseconds as decimal text, optional fraction up to 6 digits; the digits written are kept.', epoch: '1970-01-01T00:00:00Z', resolution: { unit: 'as written, 1 ms to 1 ns', digits: 9, variable: true },
+    layout: 'Milliseconds as decimal text, optional fraction; the digits written are kept up to 6 (1 ns), further digits are cut.', epoch: '1970-01-01T00:00:00Z', resolution: { unit: 'as written, 1 ms to 1 ns', digits: 9, variable: true },
     producers: ['JSON payloads with quoted 64-bit numbers', 'CSV exports'], local: false,
     example: { value: '1774751400123', iso: '2026-03-29T02:30:00.123Z' },
-    decode: (i) => decimalText(i, 3, 'unix-ms-string'),
+    decode: (i) => decimalText(i, 3, 'unix-ms-string', true),
   },
   {
     name: 'unix-us', family: 'Unix epoch', input: 'number', kind: 'instant',
     layout: 'Integer count of microseconds.', epoch: '1970-01-01T00:00:00Z', resolution: { unit: '1 us', digits: 6 },
     producers: ['PostgreSQL/TimescaleDB internal', 'InfluxDB precision=u', 'Linux gettimeofday()'], local: false,
     example: { value: '1774751400123456', iso: '2026-03-29T02:30:00.123456Z' },
-    decode: (i) => ({ ns: linear(dec(i), { num: 1000n, stepNs: 1000n, epochS: 0n, integerOnly: 'unix-s-float', what: 'unix-us' }) }),
+    decode: (i) => ({ ns: linear(dec(i), { num: 1000n, stepNs: 1000n, epochS: 0n, integerOnly: 'for a fractional count use unix-s-float or unix-ms-float', what: 'unix-us' }) }),
   },
   {
     name: 'unix-us-string', family: 'Unix epoch', input: 'string', kind: 'instant',
     layout: 'Microseconds as integer text (exact beyond 2^53).', epoch: '1970-01-01T00:00:00Z', resolution: { unit: '1 us', digits: 6 },
     producers: ['JSON payloads with quoted 64-bit numbers'], local: false,
     example: { value: '1774751400123456', iso: '2026-03-29T02:30:00.123456Z' },
-    decode: (i) => ({ ...decimalText(i, 6, 'unix-us-string'), digits: 6 }),
+    decode: (i) => ({ ...decimalText(i, 6, 'unix-us-string', false), digits: 6 }),
   },
   {
     name: 'unix-ns', family: 'Unix epoch', input: 'number', kind: 'instant',
     layout: 'Integer count of nanoseconds (int64). Beyond 2^53 a JavaScript number loses digits: pass it as text or BigInt.', epoch: '1970-01-01T00:00:00Z', resolution: { unit: '1 ns', digits: 9 },
     producers: ['InfluxDB line protocol (default precision)', 'Go time.UnixNano()', 'Linux clock_gettime', 'OpenTelemetry'], local: false,
     example: { value: '1774751400123456789', iso: '2026-03-29T02:30:00.123456789Z' },
-    decode: (i) => ({ ns: linear(dec(i), { num: 1n, stepNs: 1n, epochS: 0n, integerOnly: 'unix-s-string', what: 'unix-ns' }) }),
+    decode: (i) => ({ ns: linear(dec(i), { num: 1n, stepNs: 1n, epochS: 0n, integerOnly: 'nothing finer is kept: drop the fraction', what: 'unix-ns' }) }),
   },
   {
     name: 'unix-ns-string', family: 'Unix epoch', input: 'string', kind: 'instant',
     layout: 'Nanoseconds as integer text (OpenTelemetry JSON encodes int64 as a string).', epoch: '1970-01-01T00:00:00Z', resolution: { unit: '1 ns', digits: 9 },
     producers: ['OpenTelemetry OTLP/JSON timeUnixNano', 'InfluxDB exports'], local: false,
     example: { value: '1774751400123456789', iso: '2026-03-29T02:30:00.123456789Z' },
-    decode: (i) => ({ ...decimalText(i, 9, 'unix-ns-string'), digits: 9 }),
+    decode: (i) => ({ ...decimalText(i, 9, 'unix-ns-string', false), digits: 9 }),
   },
   ...u32Orders(),
   ...u64Orders(),
@@ -532,9 +555,9 @@ export const FORMAT_DEFINITIONS: readonly FormatDefinition[] = [
     example: { value: 'DT#2026-03-29-02:30:00', iso: '2026-03-29T02:30:00Z' },
     decode: (i, ctx) => {
       const t = text(i);
-      const m = /^(?:DT|DATE_AND_TIME)#(\d{4})-(\d{1,2})-(\d{1,2})-(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?$/i.exec(t);
+      const m = /^(?:DT|DATE_AND_TIME)#(\d{4})-(\d{1,2})-(\d{1,2})-(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d+))?$/i.exec(t);
       if (m === null) throw new TimeError(`"${t}" is not a DT literal like DT#2026-03-29-02:30:00 or DT#2026-03-29-02:30:00.250`);
-      return { ns: local(ctx, { year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +m[4]!, minute: +m[5]!, second: +m[6]!, nano: nanoOf(m[7]) }), digits: m[7]?.length ?? 0 };
+      return { ns: local(ctx, { year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +m[4]!, minute: +m[5]!, second: +m[6]!, nano: nanoOf(m[7]) }), digits: digitsOf(m[7]) };
     },
   },
   {
@@ -558,9 +581,9 @@ export const FORMAT_DEFINITIONS: readonly FormatDefinition[] = [
     example: { value: 'TOD#02:30:00.5', iso: '1970-01-01T02:30:00.5Z' },
     decode: (i) => {
       const t = text(i);
-      const m = /^(?:TOD|TIME_OF_DAY|LTOD|LTIME_OF_DAY)#(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?$/i.exec(t);
+      const m = /^(?:TOD|TIME_OF_DAY|LTOD|LTIME_OF_DAY)#(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d+))?$/i.exec(t);
       if (m === null) throw new TimeError(`"${t}" is not a TOD literal like TOD#14:30:00 or TOD#14:30:00.250`);
-      return { ns: civilToNs({ year: 1970, month: 1, day: 1, hour: +m[1]!, minute: +m[2]!, second: +m[3]!, nano: nanoOf(m[4]) }), digits: m[4]?.length ?? 0 };
+      return { ns: civilToNs({ year: 1970, month: 1, day: 1, hour: +m[1]!, minute: +m[2]!, second: +m[3]!, nano: nanoOf(m[4]) }), digits: digitsOf(m[4]) };
     },
   },
   {
@@ -714,7 +737,7 @@ export const FORMAT_DEFINITIONS: readonly FormatDefinition[] = [
   // ---- ISO 8601 / RFC ------------------------------------------------------------------
   {
     name: 'iso8601', family: 'ISO 8601 / RFC', input: 'string', kind: 'instant',
-    layout: 'Extended format YYYY-MM-DDThh:mm[:ss[.f...]][offset], T or space, fraction up to 9 digits (. or ,), offset Z, +hh:mm, +hhmm or +hh. Without an offset the time is local (site zone).', epoch: 'calendar fields', resolution: { unit: 'as written, up to 1 ns', digits: 9, variable: true },
+    layout: 'Extended format YYYY-MM-DDThh:mm[:ss[.f...]][offset], T or space, fraction after . or , kept up to 9 digits (1 ns), further digits cut; offset Z, +hh:mm, +hhmm or +hh. Without an offset the time is local (site zone).', epoch: 'calendar fields', resolution: { unit: 'as written, up to 1 ns', digits: 9, variable: true },
     producers: ['JSON APIs', 'MQTT payloads', 'Sparkplug/UNS bridges', 'most modern gateways'], local: true,
     example: { value: '2026-03-29T04:30:00+02:00', iso: '2026-03-29T02:30:00Z' },
     decode: isoLike(ISO_EXTENDED, '2026-03-29T04:30:00+02:00 (offset and fraction optional)', 'any', ''),

@@ -14,7 +14,7 @@ decode    prints the UTC ISO 8601 time with as many fraction digits as the forma
           resolves; a value it cannot decode is an error on stderr (exit 1)
 guess     ranks the formats that decode every sample to a time in 1990..2100
 
-<value> is a number (1774751400, 45678.5; integers beyond 2^53 are kept exact), text
+<value> is a number (1774751400, 45678.5; read as written, so digits beyond 2^53 are kept), text
 (quote it: '29.03.2026 02:30:00'), or for byte and register layouts the bytes in wire
 order as hex: 0x2301151230450000. Negative numbers work as values (-1).
 
@@ -107,9 +107,9 @@ function decode(argv: string[], out: (line: string) => void): number {
   const words = [...positionals, ...negatives];
   if (words.length === 0) throw new UsageError(`time decode needs a value, e.g. sensorvault time decode --format ${format.name} ${format.example.value.includes(' ') ? `'${format.example.value}'` : format.example.value}`);
   const raw = words.join(' ');
-  const value = format.input === 'number' ? parseTimeValue(raw) : raw;
+  // The text as typed: number formats read it as an exact decimal, so no digit is lost.
   const options = decodeOptions(values);
-  const r = decodeTime(format.name, value instanceof Uint8Array ? raw : value, options);
+  const r = decodeTime(format.name, raw, options);
   if (!r.ok) throw new CommandError(r.error.includes('choose dst=') ? `${r.error} (--dst earlier or --dst later)` : r.error);
   if (values.json === true) {
     out(JSON.stringify({ format: format.name, value: raw, iso: r.iso, ms: r.ms, kind: r.kind, ...(r.duration === undefined ? {} : { duration: r.duration }) }));

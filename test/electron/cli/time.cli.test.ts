@@ -83,6 +83,22 @@ describe('sensorvault time decode', () => {
     expect(zone.stderr).toContain('"Europe/Atlantis" is not an IANA zone name');
   });
 
+  it('a fraction below the resolution, digits below 1 ns and years outside 1601..9999 (reviewer findings)', async () => {
+    const frac = await decode(['--format', 'unix-ns', '1774751400123456789.5']);
+    expect(frac).toMatchObject({ code: 1, stdout: '' });
+    expect(frac.stderr).toBe('sensorvault: unix-ns has no fraction below 1 ns; got .5 (in 1774751400123456789.5); nothing finer is kept: drop the fraction\n');
+    expect(frac.stderr).not.toContain('2^53');
+    // A decimal beyond 2^53 is read exactly, not through a float.
+    expect((await decode(['--format', 'unix-ms-float', '1774751400123456.5'])).stderr).toContain('the year 58209, outside 1601..9999');
+    expect((await decode(['--format', 'iso8601', '2026-03-29T02:30:00.123456789123Z'])).stdout).toBe('2026-03-29T02:30:00.123456789Z\n');
+    expect((await decode(['--format', 'unix-s-string', '1774751400.1234567891'])).stdout).toBe('2026-03-29T02:30:00.123456789Z\n');
+    const far = await decode(['--format', 'unix-s', '99999999999999999999']);
+    expect(far).toMatchObject({ code: 1, stdout: '' });
+    expect(far.stderr).toContain('unix-s: the value is in the year 3168873852651, outside 1601..9999');
+    expect((await decode(['--format', 'unix-ms', '-1e400'])).stderr).toContain('unix-ms: the value is in a year of 390 digits before year 0, outside 1601..9999');
+    expect((await decode(['--format', 'unix-s', '253402300799'])).stdout).toBe('9999-12-31T23:59:59Z\n');
+  });
+
   it('usage errors exit 2: unknown format (with the list hint), unknown flag, missing parts', async () => {
     const unknown = await decode(['--format', 'unix-seconds', '1']);
     expect(unknown.code).toBe(2);

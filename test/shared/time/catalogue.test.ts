@@ -85,7 +85,7 @@ describe('decodeTime', () => {
     expect(err('s7-date-and-time', '0x2613')).toMatch(/needs 8 bytes \(16 hex digits\), got 2/);
     expect(err('s7-date-and-time', 'hello')).toMatch(/takes 8 bytes as hex in wire order \(e\.g\. 0x/);
     expect(err('unix-s', 'tomorrow')).toMatch(/"tomorrow" is not a number/);
-    expect(err('unix-s', 1.5)).toMatch(/has a fraction.*unix-s-float/);
+    expect(err('unix-s', 1.5)).toBe('unix-s has no fraction below 1 s; got .5 (in 1.5); for fractions of a second use unix-s-float');
     expect(err('unix-ns', 1774751400123456789)).toMatch(/beyond 2\^53.*pass it as text or BigInt/);
     expect(err('no-such-format', 1)).toMatch(/unknown time format "no-such-format".*sensorvault time formats/);
     expect(err('unix-nanos', 1)).toMatch(/did you mean unix-s, /);
@@ -95,6 +95,46 @@ describe('decodeTime', () => {
     expect(err('opcua-datetime', 0)).toMatch(/null DateTime.*use the receive time/);
     expect(err('excel-1900', 60)).toMatch(/1900-02-29.*Lotus/);
     expect(err('s7-date-and-time', '0x2603290230000002')).toMatch(/weekday 2 does not match 2026-03-29, a Sunday \(1\)/);
+  });
+
+  it('a fraction below the resolution of an integer format says so, even beyond 2^53 as text', () => {
+    const r = decodeTime('unix-ns', '1774751400123456789.5');
+    expect(r).toEqual({ ok: false, error: 'unix-ns has no fraction below 1 ns; got .5 (in 1774751400123456789.5); nothing finer is kept: drop the fraction' });
+    expect(decodeTime('unix-ns', parseTimeValue('1774751400123456789.5'))).toEqual(r);
+    expect(decodeTime('unix-ms', '1774751400123.250')).toMatchObject({ ok: false, error: expect.stringContaining('unix-ms has no fraction below 1 ms; got .25 (in 1774751400123.250)') });
+    expect(decodeTime('unix-ns-string', '1774751400123456789.5')).toMatchObject({ ok: false, error: expect.stringContaining('unix-ns-string has no fraction below 1 ns; got .5') });
+    // Whole values written with a zero fraction are integers.
+    expect(decodeTime('unix-ns', '1774751400123456789.000')).toMatchObject({ ok: true, iso: '2026-03-29T02:30:00.123456789Z' });
+  });
+
+  it('cuts fraction digits below 1 ns in text that keeps the digits written (never rounds)', () => {
+    expect(decodeTime('iso8601', '2026-03-29T02:30:00.9999999999Z')).toMatchObject({ ok: true, iso: '2026-03-29T02:30:00.999999999Z', fraction: { digits: 9 } });
+    expect(decodeTime('unix-s-string', '1774751400.1234567899')).toMatchObject({ ok: true, iso: '2026-03-29T02:30:00.123456789Z' });
+    expect(decodeTime('iec61131-tod', 'TOD#02:30:00.1234567891')).toMatchObject({ ok: true, iso: '1970-01-01T02:30:00.123456789Z' });
+    const doc = catalogueMarkdown();
+    expect(doc).toContain('reads up to 9\n  fraction digits (1 ns) and cuts the rest');
+    expect(doc).not.toMatch(/fraction up to 9 digits/);
+  });
+
+  it('refuses instants outside the years 1601..9999 in every format, naming the year', () => {
+    expect(decodeTime('unix-s', '99999999999999999999')).toEqual({
+      ok: false,
+      error: 'unix-s: the value is in the year 3168873852651, outside 1601..9999 (the years ISO 8601 writes without expansion); check the format, its unit (s, ms, us, ns) and the byte order',
+    });
+    expect(decodeTime('unix-s', 253402300799)).toMatchObject({ ok: true, iso: '9999-12-31T23:59:59Z' });
+    expect(decodeTime('unix-s', 253402300800)).toMatchObject({ ok: false, error: expect.stringContaining('the year 10000, outside') });
+    expect(decodeTime('unix-s', -11644473600)).toMatchObject({ ok: true, iso: '1601-01-01T00:00:00Z' });
+    expect(decodeTime('unix-s', -11644473601)).toMatchObject({ ok: false, error: expect.stringContaining('the year 1600, outside') });
+    expect(decodeTime('dotnet-ticks', 0)).toMatchObject({ ok: false, error: expect.stringContaining('the year 1, outside') });
+    expect(decodeTime('excel-1900', 1)).toMatchObject({ ok: true, iso: '1900-01-01T00:00:00.000Z' });
+    // No decoder of the catalogue prints an expanded (+/-YYYYYY) year for its extreme inputs.
+    for (const f of TIME_FORMATS) {
+      const extremes = f.input === 'bytes' ? [`0x${'FF'.repeat(f.byteLength!)}`, `0x${'00'.repeat(f.byteLength!)}`] : f.input === 'number' ? ['1e30', '-1e30', '9223372036854775807'] : [];
+      for (const x of extremes) {
+        const r = decodeTime(f.name, x);
+        if (r.ok) expect(r.iso, `${f.name} ${x}`).toMatch(/^\d{4}-/);
+      }
+    }
   });
 
   it('applies the DST policy to local formats: gap and overlap, earlier/later/reject', () => {
