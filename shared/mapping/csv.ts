@@ -195,6 +195,48 @@ function checkAborted(signal: AbortLike | undefined): void {
   if (signal?.aborted === true) throw signal.reason instanceof Error ? signal.reason : new ImportCancelledError('the import was cancelled; nothing was changed');
 }
 
+/** The part of TextDecoder the import needs: a global in Node and in browsers (shared/ has neither's types). */
+interface TextDecoderLike {
+  decode(bytes: Uint8Array): string;
+}
+type TextDecoderConstructor = new (label: string, options?: { fatal?: boolean; ignoreBOM?: boolean }) => TextDecoderLike;
+const decoders = globalThis as unknown as { TextDecoder: TextDecoderConstructor };
+
+export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'windows-1252';
+
+/** How a CSV's encoding is named to people (CLI output, import preview). */
+export const CSV_ENCODING_LABELS: Record<CsvEncoding, string> = {
+  'utf-8': 'UTF-8',
+  'utf-8-bom': 'UTF-8 with BOM',
+  'windows-1252': 'Windows-1252 (not valid UTF-8; what older Excel saves as "CSV")',
+};
+
+/**
+ * The text of a CSV file's bytes: strict UTF-8 (a BOM is dropped and reported), and when the
+ * bytes are not valid UTF-8, Windows-1252, which is what Excel's plain "CSV" saves on a
+ * Western-European Windows (`°` is the single byte B0). Windows-1252 decodes any bytes, so a
+ * file in another encoding still reads, but its header or cells then fail the row checks.
+ */
+export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: CsvEncoding } {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = bom ? bytes.subarray(3) : bytes;
+  try {
+    const text = new decoders.TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+    return { text, encoding: bom ? 'utf-8-bom' : 'utf-8' };
+  } catch {
+    // Node 20's TextDecoder('windows-1252') decodes 80-9F as Latin-1 C1 controls (nodejs/node#56542);
+    // the WHATWG table maps them to € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ' ' " " • – — ˜ ™ š › œ ž Ÿ.
+    const text = new decoders.TextDecoder('windows-1252').decode(body).replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_80_9F[c.charCodeAt(0) - 0x80] ?? c);
+    return { text, encoding: 'windows-1252' };
+  }
+}
+
+/** Bytes 80-9F of Windows-1252 (WHATWG Encoding Standard index); 81 8D 8F 90 9D stay as they are. */
+const WINDOWS_1252_80_9F = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a,
+  0x153, 0x9d, 0x17e, 0x178,
+].map((code) => String.fromCharCode(code));
+
 /** `,` or `;`: whichever appears more often outside quotes in the header line (`,` on a tie). */
 export function detectSeparator(text: string): ',' | ';' {
   let commas = 0;

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { exportTagsCsv, formatCsvIssue, importTagsCsv } from '../../../shared/mapping/csv.js';
+import { CSV_ENCODING_LABELS, decodeCsvBytes, exportTagsCsv, formatCsvIssue, importTagsCsv } from '../../../shared/mapping/csv.js';
 import type { DriverRegistry } from '../../core/drivers/registry.js';
 import { addressChecker } from '../../core/mapping/handlers.js';
 import { validateAndSave } from '../../core/mapping/project-file.js';
@@ -14,10 +14,11 @@ export const tagsHelp = `Usage: sensorvault tags export --project <file> [--out 
 export  every tag of the project (profile tags as expanded) as CSV: a header row, one
         tag a row, every property in its own column (docs/tags-csv.md). stdout by
         default. --separator ; and --bom give what Excel in a decimal-comma locale opens.
-import  reads a tags CSV (separator , or ; detected, BOM ignored), checks every row and
-        prints the changes (create/update/delete <tag id>). A tag of the project that
-        has no row is deleted; a profile tag's edits become overrides of its instance
-        and a deleted profile tag is excluded. Applies all or nothing by rewriting the
+import  reads a tags CSV (separator , or ; detected; UTF-8 with or without BOM, else
+        Windows-1252, as older Excel saves "CSV"; the first line names what was read),
+        checks every row and prints the changes (create/update/delete <tag id>). A tag
+        of the project that has no row is deleted; a profile tag's edits become
+        overrides of its instance and a deleted profile tag is excluded. Applies all or nothing by rewriting the
         project file (temporary file + rename). --dry-run changes nothing.
         Errors: one "row N, column X: message" line each (row 1 is the header), exit 1.`;
 
@@ -55,13 +56,15 @@ export async function tagsCommand(argv: string[], registry: DriverRegistry, out:
   const [csvFile, ...extra] = rest;
   if (csvFile === undefined) throw new UsageError('tags import needs the CSV file: sensorvault tags import --project <file> <file.csv>');
   if (extra.length > 0) throw new UsageError(`unexpected "${extra[0]}"`);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(path.resolve(csvFile), 'utf8');
+    bytes = readFileSync(path.resolve(csvFile));
   } catch (error) {
     throw new CommandError(`${path.resolve(csvFile)}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)}`);
   }
+  const { text, encoding } = decodeCsvBytes(bytes);
   const result = await importTagsCsv(compiled.project, text, { checkAddress: addressChecker(compiled.project, registry) });
+  out(`read ${csvFile}: ${CSV_ENCODING_LABELS[encoding]}, separator ${result.separator}`);
   for (const id of result.creates) out(`create ${id}`);
   for (const id of result.updates) out(`update ${id}`);
   for (const id of result.deletes) out(`delete ${id}`);

@@ -50,7 +50,7 @@ describe('sensorvault tags', () => {
 
     const dry = await runCli(['tags', 'import', '--project', project, csvFile, '--dry-run']);
     expect(dry.code).toBe(0);
-    expect(dry.stdout.split('\n')).toEqual(['update bldg-a-pm.frequency', 'delete bldg-b-vav1.co2', '399 rows: 0 to create, 1 to update, 1 to delete, 398 unchanged; dry run, nothing changed', '']);
+    expect(dry.stdout.split('\n')).toEqual([`read ${csvFile}: UTF-8 with BOM, separator ;`, 'update bldg-a-pm.frequency', 'delete bldg-b-vav1.co2', '399 rows: 0 to create, 1 to update, 1 to delete, 398 unchanged; dry run, nothing changed', '']);
     expect(readFileSync(project, 'utf8')).toBe(before);
 
     const real = await runCli(['tags', 'import', '--project', project, csvFile]);
@@ -63,7 +63,29 @@ describe('sensorvault tags', () => {
     expect(readdirSync(tmp.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
     const again = await runCli(['tags', 'import', '--project', project, csvFile]);
-    expect(again.stdout).toBe('399 rows: 0 to create, 0 to update, 0 to delete, 399 unchanged; nothing to change\n');
+    expect(again.stdout).toBe(`read ${csvFile}: UTF-8 with BOM, separator ;\n399 rows: 0 to create, 0 to update, 0 to delete, 399 unchanged; nothing to change\n`);
+  });
+
+  it('import reads a Windows-1252 file (older Excel "CSV") with its accents and °C, and says so', async () => {
+    const { tmp, project } = workspace();
+    const table = Papa.parse<string[]>((await runCli(['tags', 'export', '--project', project])).stdout, { skipEmptyLines: true }).data;
+    const row = table.find((r) => r[1] === 'bldg-a-pm.frequency')!;
+    row[col('name')] = 'Température sonde n° 3 – départ';
+    row[col('unit')] = '°C';
+    const text = Papa.unparse(table, { delimiter: ';', newline: '\r\n' });
+    // Windows-1252 bytes: Latin-1 for every character but the en dash, which is 96 there.
+    const bytes = Uint8Array.from([...text].map((c) => (c === '–' ? 0x96 : c.charCodeAt(0))));
+    expect([...text].every((c) => c === '–' || c.charCodeAt(0) < 0x100)).toBe(true);
+    const csvFile = tmp.file('ansi.csv');
+    writeFileSync(csvFile, bytes);
+    const result = await runCli(['tags', 'import', '--project', project, csvFile]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe(`read ${csvFile}: Windows-1252 (not valid UTF-8; what older Excel saves as "CSV"), separator ;`);
+    expect(result.stdout).toContain('update bldg-a-pm.frequency');
+    const saved = JSON.parse(readFileSync(project, 'utf8'));
+    expect(saved.devices.find((d: { id: string }) => d.id === 'bldg-a-pm').profiles[0].overrides.frequency).toEqual({ name: 'Température sonde n° 3 – départ', unit: 'Cel' });
+    expect(readFileSync(project, 'utf8')).not.toContain('\uFFFD');
   });
 
   it('import with bad rows exits 1 with row N, column X lines and leaves the file alone', async () => {
