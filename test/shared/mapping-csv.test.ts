@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
-import { TAG_CSV_COLUMNS, decodeCsvBytes, detectSeparator, exportTagsCsv, formatCsvIssue, importTagsCsv } from '../../shared/mapping/csv.js';
+import { TAG_CSV_COLUMNS, decodeCsvBytes, detectSeparator, exportTagsCsv, formatCsvIssue, importTagsCsv, locateIssues } from '../../shared/mapping/csv.js';
 import { expandProject } from '../../shared/mapping/profiles.js';
 import { type Project, ProjectSchema } from '../../shared/project.js';
 
@@ -317,5 +317,42 @@ describe('tags CSV', () => {
     expect(result.errors).toEqual([]);
     expect(result.updates).toEqual(['t3']);
     expect(result.project!.devices[0]!.tags[0]).toMatchObject({ name: 'Température sonde n° 3', unit: 'Cel' });
+  });
+
+  it('a short row is one error for the row; zod messages come in words', async () => {
+    const project = sample();
+    const table = parse(exportTagsCsv(project).csv);
+    const at = (id: string) => table.findIndex((r) => r[1] === id);
+    table[at('pm.kw')] = table[at('pm.kw')]!.slice(0, 10);
+    table[at('rng')]![TAG_CSV_COLUMNS.indexOf('name')] = '';
+    table[at('two')]![TAG_CSV_COLUMNS.indexOf('name')] = 'x'.repeat(201);
+    const result = await importTagsCsv(project, unparse(table, ',', false));
+    expect(result.errors.map(formatCsvIssue)).toEqual([
+      `row ${at('rng') + 1}, column name: must not be empty`,
+      `row ${at('two') + 1}, column name: must have at most 200 characters; shorten it`,
+      expect.stringMatching(new RegExp(`^row ${at('pm.kw') + 1}: has 10 cells, the header has 42; `)),
+    ]);
+  });
+
+  it('maps project paths of the merged project back to the row and column of the tag', async () => {
+    const project = sample();
+    const result = await importTagsCsv(project, exportTagsCsv(project).csv);
+    expect(result.errors).toEqual([]);
+    const rowOf = (id: string) => result.tagRows.get(id)!;
+    const located = locateIssues(result.project ?? project, result.tagRows, [
+      { path: 'devices[0].tags[7].timestamp.format', message: 'unknown time format "x"' },
+      { path: 'devices[0].profiles[0].points.kwh.scaling.factor', message: 'bad factor' },
+      { path: 'devices[0].profiles[0].overrides.kw.unit', message: 'bad unit' },
+      { path: 'devices[0].tags[3]', message: 'whole tag' },
+      { path: 'devices[0].settings.host', message: 'not a host' },
+    ]);
+    expect(located.errors).toEqual([
+      { row: rowOf('ts'), column: 'timestamp.format', message: 'unknown time format "x" (in the project: devices[0].tags[7].timestamp.format)' },
+      { row: rowOf('pm.kwh'), column: 'scaling.factor', message: 'bad factor (in the project: devices[0].profiles[0].points.kwh.scaling.factor)' },
+      { row: rowOf('pm.kw'), column: 'unit', message: 'bad unit (in the project: devices[0].profiles[0].overrides.kw.unit)' },
+      { row: rowOf('two'), column: '(row)', message: 'whole tag (in the project: devices[0].tags[3])' },
+    ]);
+    expect(located.issues).toEqual([{ path: 'devices[0].settings.host', message: 'not a host' }]);
+    expect(rowOf('ts')).toBe(9);
   });
 });

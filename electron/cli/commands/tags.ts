@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CSV_ENCODING_LABELS, decodeCsvBytes, exportTagsCsv, formatCsvIssue, importTagsCsv } from '../../../shared/mapping/csv.js';
+import { CSV_ENCODING_LABELS, decodeCsvBytes, exportTagsCsv, formatCsvIssue, importTagsCsv, locateIssues } from '../../../shared/mapping/csv.js';
 import type { DriverRegistry } from '../../core/drivers/registry.js';
 import { addressChecker } from '../../core/mapping/handlers.js';
 import { validateAndSave } from '../../core/mapping/project-file.js';
@@ -83,8 +83,11 @@ export async function tagsCommand(argv: string[], registry: DriverRegistry, out:
   }
   const saved = validateAndSave(projectFile, result.project, registry, { dryRun });
   if (!saved.ok) {
-    for (const i of saved.issues) process.stderr.write(`${i.path}: ${i.message}\n`);
-    process.stderr.write(`sensorvault: the imported project is not valid; nothing was changed\n`);
+    // The driver checks of the whole project: each problem under the row and column that made it.
+    const located = locateIssues(result.project, result.tagRows, saved.issues);
+    for (const e of located.errors.sort((a, b) => a.row - b.row)) process.stderr.write(`${formatCsvIssue(e)}\n`);
+    for (const i of located.issues) process.stderr.write(`${i.path}: ${i.message}\n`);
+    process.stderr.write(`sensorvault: ${csvFile}: ${saved.issues.length} problem(s); nothing was changed. ${summary}\n`);
     return 1;
   }
   out(`${summary}; ${dryRun ? 'dry run, nothing changed' : `applied to ${projectFile}`}`);

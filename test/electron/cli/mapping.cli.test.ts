@@ -110,6 +110,51 @@ describe('sensorvault tags', () => {
   });
 });
 
+describe('sensorvault tags import: every problem names its row and column', () => {
+  it('a short row is one "has N cells" line, an empty name is "must not be empty"', async () => {
+    const { tmp, project } = workspace();
+    const table = Papa.parse<string[]>((await runCli(['tags', 'export', '--project', project])).stdout, { skipEmptyLines: true }).data;
+    table[4] = table[4]!.slice(0, 10); // row 5, a profile tag: no read-only-column errors for the cells it lacks
+    table[7]![col('name')] = '';
+    const csvFile = tmp.file('short.csv');
+    writeFileSync(csvFile, Papa.unparse(table));
+    const result = await runCli(['tags', 'import', '--project', project, csvFile]);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.slice(0, -1)).toEqual([expect.stringMatching(/^row 5: has 10 cells, the header has 42; /), 'row 8, column name: must not be empty']);
+    expect(lines.at(-1)).toMatch(/2 problem\(s\); nothing was changed/);
+  });
+
+  it('the driver checks of the merged project (time format, time address) come back as row N, column X', async () => {
+    const { tmp, project } = workspace();
+    const table = Papa.parse<string[]>((await runCli(['tags', 'export', '--project', project])).stdout, { skipEmptyLines: true }).data;
+    const own = table.findIndex((r) => r[1] === 'bldg-a-vav1.co2'); // an own tag of the device
+    const generated = table.findIndex((r) => r[1] === 'bldg-a-pm.current_b'); // a profile tag
+    for (const [i, format] of [
+      [own, 'no-such-format'],
+      [generated, 'also-not-a-format'],
+    ] as const) {
+      table[i]![col('timestamp')] = 'point';
+      table[i]![col('timestamp.format')] = format;
+      table[i]![col('timestamp.address')] = table[i]![col('address')]!;
+    }
+    table[generated]![col('timestamp.address')] = 'no-such-address';
+    const csvFile = tmp.file('times.csv');
+    writeFileSync(csvFile, Papa.unparse(table));
+    const before = readFileSync(project, 'utf8');
+    const result = await runCli(['tags', 'import', '--project', project, csvFile, '--dry-run']);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.slice(0, -1)).toEqual([
+      expect.stringMatching(new RegExp(`^row ${generated + 1}, column timestamp.format: unknown time format "also-not-a-format".*\\(in the project: devices\\[\\d+\\]\\.profiles\\[0\\]\\.points\\.current_b\\.timestamp\\.format\\)$`)),
+      expect.stringMatching(new RegExp(`^row ${generated + 1}, column timestamp.address: .*\\(in the project: devices\\[\\d+\\]\\.profiles\\[0\\]\\.points\\.current_b\\.timestamp\\.address\\)$`)),
+      expect.stringMatching(new RegExp(`^row ${own + 1}, column timestamp.format: .*no-such-format.*\\(in the project: devices\\[\\d+\\]\\.tags\\[0\\]\\.timestamp\\.format\\)$`)),
+    ]);
+    expect(lines.at(-1)).toMatch(/3 problem\(s\); nothing was changed/);
+    expect(readFileSync(project, 'utf8')).toBe(before);
+  });
+});
+
 describe('sensorvault profiles', () => {
   it('list shows the shipped library, and with --project the project copies and their devices', async () => {
     const library = await runCli(['profiles', 'list', '--json']);
