@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CSV_ENCODING_LABELS, decodeCsvBytes, exportTagsCsv, formatCsvIssue, importTagsCsv, locateIssues } from '../../../shared/mapping/csv.js';
+import { expandProject } from '../../../shared/mapping/profiles.js';
 import type { DriverRegistry } from '../../core/drivers/registry.js';
 import { addressChecker } from '../../core/mapping/handlers.js';
 import { validateAndSave } from '../../core/mapping/project-file.js';
@@ -20,6 +21,8 @@ import  reads a tags CSV (separator , or ; detected; UTF-8 with or without BOM, 
         of the project that has no row is deleted; a profile tag's edits become
         overrides of its instance and a deleted profile tag is excluded. Applies all or nothing by rewriting the
         project file (temporary file + rename). --dry-run changes nothing.
+        Before applying it prints "DELETE <n> of the project's <total> tags"; when more
+        than half of the tags would be deleted, a warning on stderr (still applied).
         Errors: one "row N, column X: message" line each (row 1 is the header), exit 1.`;
 
 export async function tagsCommand(argv: string[], registry: DriverRegistry, out: (line: string) => void): Promise<number> {
@@ -80,6 +83,14 @@ export async function tagsCommand(argv: string[], registry: DriverRegistry, out:
   if (changes === 0) {
     out(`${summary}; nothing to change`);
     return 0;
+  }
+  // Tags with no row are deleted: say how many before anything is written, and warn when it is most of them.
+  const total = expandProject(compiled.project).tags.length;
+  if (result.deletes.length > 0) out(`DELETE ${result.deletes.length} of the project's ${total} tags: they have no row in ${csvFile}`);
+  if (result.deletes.length * 2 > total) {
+    process.stderr.write(
+      `sensorvault: warning: this import deletes ${result.deletes.length} of the project's ${total} tags (${Math.round((100 * result.deletes.length) / total)} %), every tag with no row in ${csvFile}; ${dryRun ? 'without --dry-run they are deleted' : 'applying it anyway'}. If the file is a partial export, import a full export instead (sensorvault tags export --project ${values.project}).\n`,
+    );
   }
   const saved = validateAndSave(projectFile, result.project, registry, { dryRun });
   if (!saved.ok) {

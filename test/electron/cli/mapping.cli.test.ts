@@ -50,7 +50,8 @@ describe('sensorvault tags', () => {
 
     const dry = await runCli(['tags', 'import', '--project', project, csvFile, '--dry-run']);
     expect(dry.code).toBe(0);
-    expect(dry.stdout.split('\n')).toEqual([`read ${csvFile}: UTF-8 with BOM, separator ;`, 'update bldg-a-pm.frequency', 'delete bldg-b-vav1.co2', '399 rows: 0 to create, 1 to update, 1 to delete, 398 unchanged; dry run, nothing changed', '']);
+    expect(dry.stdout.split('\n')).toEqual([`read ${csvFile}: UTF-8 with BOM, separator ;`, 'update bldg-a-pm.frequency', 'delete bldg-b-vav1.co2', `DELETE 1 of the project's 400 tags: they have no row in ${csvFile}`, '399 rows: 0 to create, 1 to update, 1 to delete, 398 unchanged; dry run, nothing changed', '']);
+    expect(dry.stderr).toBe('');
     expect(readFileSync(project, 'utf8')).toBe(before);
 
     const real = await runCli(['tags', 'import', '--project', project, csvFile]);
@@ -107,6 +108,38 @@ describe('sensorvault tags', () => {
     ]);
     expect(lines.at(-1)).toMatch(/3 problem\(s\); nothing was changed/);
     expect(readFileSync(project, 'utf8')).toBe(before);
+  });
+});
+
+describe('sensorvault tags import: deletes', () => {
+  it('a file that would delete more than half of the tags: a warning with the count, first in --dry-run, then applied', async () => {
+    const { tmp, project } = workspace();
+    const table = Papa.parse<string[]>((await runCli(['tags', 'export', '--project', project])).stdout, { skipEmptyLines: true }).data;
+    const csvFile = tmp.file('partial.csv');
+    writeFileSync(csvFile, Papa.unparse(table.slice(0, 200))); // the header and 199 tags of 400
+    const before = readFileSync(project, 'utf8');
+    const dry = await runCli(['tags', 'import', '--project', project, csvFile, '--dry-run']);
+    expect(dry.code).toBe(0);
+    const lines = dry.stdout.trim().split('\n');
+    expect(lines.filter((l) => l.startsWith('delete '))).toHaveLength(201);
+    expect(lines.slice(-2)).toEqual([`DELETE 201 of the project's 400 tags: they have no row in ${csvFile}`, '199 rows: 0 to create, 0 to update, 201 to delete, 199 unchanged; dry run, nothing changed']);
+    expect(dry.stderr).toMatch(new RegExp(`^sensorvault: warning: this import deletes 201 of the project's 400 tags \\(50 %\\), every tag with no row in .*partial.csv; without --dry-run they are deleted\\.`));
+    expect(readFileSync(project, 'utf8')).toBe(before);
+
+    const real = await runCli(['tags', 'import', '--project', project, csvFile]);
+    expect(real.code).toBe(0);
+    expect(real.stderr).toMatch(/warning: this import deletes 201 of the project's 400 tags .*; applying it anyway\./);
+    expect(real.stdout).toContain(`DELETE 201 of the project's 400 tags`);
+    expect((await runCli(['tags', 'export', '--project', project])).stdout.trim().split('\n')).toHaveLength(200);
+
+    // Half or fewer: the count, no warning.
+    const { tmp: tmp2, project: project2 } = workspace();
+    const half = tmp2.file('half.csv');
+    writeFileSync(half, Papa.unparse(table.slice(0, 201))); // 200 of 400 kept
+    const ok = await runCli(['tags', 'import', '--project', project2, half, '--dry-run']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(`DELETE 200 of the project's 400 tags`);
+    expect(ok.stderr).toBe('');
   });
 });
 
