@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import type { CsvIssue } from '../api/types.js';
-import { type Project, type Tag, TagSchema, type ValidationIssue, ProjectSchema, issuesFromZod } from '../project.js';
+import type { z } from 'zod';
+import { type Project, type Tag, TagSchema, type ValidationIssue, ProjectSchema, formatPath } from '../project.js';
 import { type TagOrigin, applyTagChanges, expandProject } from './profiles.js';
 
 /**
@@ -156,6 +157,8 @@ export interface TagsImport {
   issues: ValidationIssue[];
   /** The project with every change merged: present only when there is no error and no issue. */
   project?: Project;
+  /** The CSV row of each tag id the file has, so a later check of the merged project (`locateIssues`) names row and column. */
+  tagRows: Map<string, number>;
 }
 
 export interface ImportProgress {
@@ -194,6 +197,48 @@ export class ImportCancelledError extends Error {
 function checkAborted(signal: AbortLike | undefined): void {
   if (signal?.aborted === true) throw signal.reason instanceof Error ? signal.reason : new ImportCancelledError('the import was cancelled; nothing was changed');
 }
+
+/** The part of TextDecoder the import needs: a global in Node and in browsers (shared/ has neither's types). */
+interface TextDecoderLike {
+  decode(bytes: Uint8Array): string;
+}
+type TextDecoderConstructor = new (label: string, options?: { fatal?: boolean; ignoreBOM?: boolean }) => TextDecoderLike;
+const decoders = globalThis as unknown as { TextDecoder: TextDecoderConstructor };
+
+export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'windows-1252';
+
+/** How a CSV's encoding is named to people (CLI output, import preview). */
+export const CSV_ENCODING_LABELS: Record<CsvEncoding, string> = {
+  'utf-8': 'UTF-8',
+  'utf-8-bom': 'UTF-8 with BOM',
+  'windows-1252': 'Windows-1252 (not valid UTF-8; what older Excel saves as "CSV")',
+};
+
+/**
+ * The text of a CSV file's bytes: strict UTF-8 (a BOM is dropped and reported), and when the
+ * bytes are not valid UTF-8, Windows-1252, which is what Excel's plain "CSV" saves on a
+ * Western-European Windows (`°` is the single byte B0). Windows-1252 decodes any bytes, so a
+ * file in another encoding still reads, but its header or cells then fail the row checks.
+ */
+export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: CsvEncoding } {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = bom ? bytes.subarray(3) : bytes;
+  try {
+    const text = new decoders.TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+    return { text, encoding: bom ? 'utf-8-bom' : 'utf-8' };
+  } catch {
+    // Node 20's TextDecoder('windows-1252') decodes 80-9F as Latin-1 C1 controls (nodejs/node#56542);
+    // the WHATWG table maps them to € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ' ' " " • – — ˜ ™ š › œ ž Ÿ.
+    const text = new decoders.TextDecoder('windows-1252').decode(body).replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_80_9F[c.charCodeAt(0) - 0x80] ?? c);
+    return { text, encoding: 'windows-1252' };
+  }
+}
+
+/** Bytes 80-9F of Windows-1252 (WHATWG Encoding Standard index); 81 8D 8F 90 9D stay as they are. */
+const WINDOWS_1252_80_9F = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a,
+  0x153, 0x9d, 0x17e, 0x178,
+].map((code) => String.fromCharCode(code));
 
 /** `,` or `;`: whichever appears more often outside quotes in the header line (`,` on a tie). */
 export function detectSeparator(text: string): ',' | ';' {
@@ -470,7 +515,7 @@ interface RowChange {
 export async function importTagsCsv(project: Project, csvText: string, options: TagsImportOptions = {}): Promise<TagsImport> {
   const text = csvText.charCodeAt(0) === 0xfeff ? csvText.slice(1) : csvText;
   const separator = detectSeparator(text);
-  const report: TagsImport = { rows: 0, separator, creates: [], updates: [], deletes: [], unchanged: 0, errors: [], issues: [] };
+  const report: TagsImport = { rows: 0, separator, creates: [], updates: [], deletes: [], unchanged: 0, errors: [], issues: [], tagRows: new Map() };
   checkAborted(options.signal);
   const parsed = await parseRows(text, separator, options);
   checkAborted(options.signal);
@@ -506,7 +551,7 @@ export async function importTagsCsv(project: Project, csvText: string, options: 
   const expansion = expandProject(project);
   const current = new Map(expansion.tags.map((t) => [t.tag.id, t]));
   const devices = new Map(project.devices.map((d) => [d.id, d]));
-  const seen = new Map<string, number>();
+  const seen = report.tagRows;
   const changes: RowChange[] = [];
   const chunk = options.chunkRows ?? 2000;
   const yieldNow = options.yieldNow ?? defaultYield;
@@ -523,6 +568,10 @@ export async function importTagsCsv(project: Project, csvText: string, options: 
     const errors = new RowErrors(rowNumber, report.errors);
     if (raw.length > header.length && raw.slice(header.length).some((c) => c.trim() !== '')) {
       errors.add('(row)', `has ${raw.length} cells, the header has ${header.length}; a cell with a separator or a line break inside must be quoted`);
+      continue;
+    }
+    if (raw.length < header.length) {
+      errors.add('(row)', `has ${raw.length} cells, the header has ${header.length}; the row was cut short (or a line break inside a cell is not quoted): restore the missing cells, even empty ones`);
       continue;
     }
     const cells = Object.fromEntries(TAG_CSV_COLUMNS.map((c) => [c, index.has(c) ? (raw[index.get(c) as number] ?? '') : ''])) as Cells;
@@ -543,8 +592,7 @@ export async function importTagsCsv(project: Project, csvText: string, options: 
       for (const issue of checked.error.issues) {
         const column = columnOf(issue.path);
         if (reported.has(column)) continue;
-        const message = issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue.message;
-        errors.add(column, message);
+        errors.add(column, zodWords(issue));
         reported.add(column);
       }
     }
@@ -579,6 +627,7 @@ export async function importTagsCsv(project: Project, csvText: string, options: 
   const deleted = expansion.tags.filter((t) => !seen.has(t.tag.id));
   if (report.errors.length > 0) {
     fillPreview(report, changes, deleted.map((t) => t.tag.id));
+    report.errors.sort((a, b) => a.row - b.row);
     return report;
   }
   await yieldNow();
@@ -593,6 +642,7 @@ export async function importTagsCsv(project: Project, csvText: string, options: 
     if (!result.ok) {
       report.issues.push(...result.issues);
       fillPreview(report, changes, deleted.map((t) => t.tag.id));
+      moveLocated(report, project);
       return report;
     }
     merged = result.project;
@@ -622,7 +672,7 @@ export async function importTagsCsv(project: Project, csvText: string, options: 
 
   // The merged project must be a valid project whose expansion gives exactly the rows.
   const schema = ProjectSchema.safeParse(merged);
-  if (!schema.success) report.issues.push(...issuesFromZod(schema.error));
+  if (!schema.success) report.issues.push(...zodIssues(schema.error));
   options.onProgress?.({ done: total, total, message: 'checking the merged project' });
   await yieldNow();
   checkAborted(options.signal);
@@ -647,8 +697,107 @@ export async function importTagsCsv(project: Project, csvText: string, options: 
     }
   }
   fillPreview(report, changes, deleted.map((t) => t.tag.id));
+  moveLocated(report, merged);
   if (report.errors.length === 0 && report.issues.length === 0) report.project = schema.success ? (merged as Project) : undefined;
   return report;
+}
+
+/** Project-level issues that belong to a row become that row's errors; errors in row order. */
+function moveLocated(report: TagsImport, merged: Project): void {
+  if (report.issues.length > 0) {
+    const located = locateIssues(merged, report.tagRows, report.issues);
+    report.errors.push(...located.errors);
+    report.issues = located.issues;
+  }
+  report.errors.sort((a, b) => a.row - b.row);
+}
+
+/**
+ * Maps `path: message` issues of the merged project (the import's own checks, the driver
+ * validation of the CLI or the host's apply) back to the CSV row and column that produced
+ * the tag or field: `devices[6].tags[0].timestamp.format` is the row of that tag, column
+ * timestamp.format; `devices[i].profiles[k].points.<point>` / `.overrides.<point>` the row of
+ * the tag the instance generates from that point. The path stays in the message. Issues of
+ * no row (a device's settings, the site) stay issues.
+ */
+export function locateIssues(merged: Project, tagRows: ReadonlyMap<string, number>, issues: readonly ValidationIssue[]): { errors: CsvIssue[]; issues: ValidationIssue[] } {
+  const errors: CsvIssue[] = [];
+  const rest: ValidationIssue[] = [];
+  let generated: Map<string, string> | undefined;
+  const generatedId = (d: number, instance: number, point: string): string | undefined => {
+    if (generated === undefined) {
+      generated = new Map();
+      const deviceIndex = new Map(merged.devices.map((device, i) => [device.id, i]));
+      for (const [tagId, origin] of expandProject(merged).origins) generated.set(`${deviceIndex.get(origin.deviceId)}\u0000${origin.instance}\u0000${origin.point}`, tagId);
+    }
+    return generated.get(`${d}\u0000${instance}\u0000${point}`);
+  };
+  for (const issue of issues) {
+    let tagId: string | undefined;
+    let field: string[] = [];
+    const own = /^devices\[(\d+)\]\.tags\[(\d+)\](?:\.(.+))?$/.exec(issue.path);
+    const fromProfile = /^devices\[(\d+)\]\.profiles\[(\d+)\]\.(?:points|overrides)\.([^.]+)(?:\.(.+))?$/.exec(issue.path);
+    const change = /^(?:changes\[\d+\]|deletes) \(tag "(.+)"\)$/.exec(issue.path);
+    if (own !== null) {
+      tagId = merged.devices[Number(own[1])]?.tags[Number(own[2])]?.id;
+      field = own[3]?.split('.') ?? [];
+    } else if (fromProfile !== null) {
+      tagId = generatedId(Number(fromProfile[1]), Number(fromProfile[2]), fromProfile[3] as string);
+      field = fromProfile[4]?.split('.') ?? [];
+    } else if (change !== null) {
+      tagId = change[1];
+      field = ['device'];
+    }
+    const row = tagId === undefined ? undefined : tagRows.get(tagId);
+    if (row === undefined) {
+      rest.push(issue);
+      continue;
+    }
+    errors.push({ row, column: field.length === 0 ? '(row)' : columnOf(field), message: `${issue.message} (in the project: ${issue.path})` });
+  }
+  return { errors, issues: rest };
+}
+
+/** Zod issues as `path: message` in words (the structural check of the merged project). */
+function zodIssues(error: z.ZodError): ValidationIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: zodWords(issue) }));
+}
+
+const ZOD_DEFAULT = /^(Too small|Too big|Invalid|Unrecognized key)/;
+
+/** A zod issue in words for people who edit a spreadsheet; a message the schema wrote itself is kept. */
+export function zodWords(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.join(', ')}`;
+  if (!ZOD_DEFAULT.test(issue.message)) return issue.message;
+  switch (issue.code) {
+    case 'too_small': {
+      const min = Number(issue.minimum);
+      if (issue.origin === 'string') return min <= 1 ? 'must not be empty' : `must have at least ${min} characters`;
+      if (issue.origin === 'array' || issue.origin === 'set') return min <= 1 ? 'must not be an empty list' : `needs at least ${min} entries`;
+      return issue.inclusive === false ? `must be more than ${min}` : `must be at least ${min}`;
+    }
+    case 'too_big': {
+      const max = Number(issue.maximum);
+      if (issue.origin === 'string') return `must have at most ${max} characters; shorten it`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `may have at most ${max} entries`;
+      return issue.inclusive === false ? `must be less than ${max}` : `must be at most ${max}`;
+    }
+    case 'invalid_type': {
+      if (/received undefined$/.test(issue.message)) return 'is missing; fill in the cell';
+      const expected: Record<string, string> = { number: 'a number', int: 'a whole number', string: 'text', boolean: 'true or false', array: 'a list', object: 'an object' };
+      return `must be ${expected[issue.expected] ?? issue.expected}`;
+    }
+    case 'invalid_value':
+      return issue.values.length === 1 ? `must be ${String(issue.values[0])}` : `must be one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_format':
+      return 'pattern' in issue && typeof issue.pattern === 'string' ? `is not in the expected form (${issue.pattern})` : `is not a valid ${issue.format}`;
+    case 'not_multiple_of':
+      return `must be a multiple of ${String(issue.divisor)}`;
+    case 'invalid_union':
+      return 'is not one of the allowed forms of this field';
+    default:
+      return 'is not valid here';
+  }
 }
 
 function fillPreview(report: TagsImport, changes: RowChange[], deletes: string[]): void {
@@ -657,7 +806,7 @@ function fillPreview(report: TagsImport, changes: RowChange[], deletes: string[]
   report.deletes = deletes;
 }
 
-/** `row N, column X: message`, one line per error, as the CLI prints them. */
+/** `row N, column X: message`, one line per error, as the CLI prints them; `row N: message` for the row as a whole. */
 export function formatCsvIssue(issue: CsvIssue): string {
-  return `row ${issue.row}, column ${issue.column}: ${issue.message}`;
+  return issue.column === '(row)' ? `row ${issue.row}: ${issue.message}` : `row ${issue.row}, column ${issue.column}: ${issue.message}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
-import { TAG_CSV_COLUMNS, detectSeparator, exportTagsCsv, formatCsvIssue, importTagsCsv } from '../../shared/mapping/csv.js';
+import { TAG_CSV_COLUMNS, decodeCsvBytes, detectSeparator, exportTagsCsv, formatCsvIssue, importTagsCsv, locateIssues } from '../../shared/mapping/csv.js';
 import { expandProject } from '../../shared/mapping/profiles.js';
 import { type Project, ProjectSchema } from '../../shared/project.js';
 
@@ -276,4 +276,83 @@ describe('tags CSV', () => {
     await expect(cancelled).rejects.toThrow('cancelled by the user');
     expect(expandProject(big).tags).toHaveLength(50_000);
   }, 60_000);
+
+  it('decodes the bytes of a file: strict UTF-8 (BOM reported), else Windows-1252', () => {
+    const utf8 = new TextEncoder().encode('name\r\nTempérature sonde n° 3;°C\r\n');
+    expect(decodeCsvBytes(utf8)).toEqual({ text: 'name\r\nTempérature sonde n° 3;°C\r\n', encoding: 'utf-8' });
+    expect(decodeCsvBytes(new Uint8Array([0xef, 0xbb, 0xbf, ...utf8]))).toEqual({ text: 'name\r\nTempérature sonde n° 3;°C\r\n', encoding: 'utf-8-bom' });
+    // What older Excel saves as "CSV" on a Western-European Windows: é = E9, ° = B0, € = 80 (a Windows-1252 byte, not Latin-1).
+    expect(decodeCsvBytes(new Uint8Array([0x54, 0x65, 0x6d, 0x70, 0xe9, 0x72, 0x61, 0x74, 0x75, 0x72, 0x65, 0x20, 0x6e, 0xb0, 0x20, 0x33, 0x3b, 0xb0, 0x43, 0x3b, 0x80]))).toEqual({
+      text: 'Température n° 3;°C;€',
+      encoding: 'windows-1252',
+    });
+    // Every byte of 80-9F as the WHATWG index has it (Node 20's own decoder gives C1 controls there).
+    const high = decodeCsvBytes(Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i));
+    expect([...high.text].map((c) => c.codePointAt(0)!.toString(16))).toEqual(
+      '20ac 81 201a 192 201e 2026 2020 2021 2c6 2030 160 2039 152 8d 17d 8f 90 2018 2019 201c 201d 2022 2013 2014 2dc 2122 161 203a 153 9d 17e 178'.split(' '),
+    );
+    // A UTF-8 sequence cut short is not UTF-8: no U+FFFD, the bytes are read as Windows-1252.
+    const cut = decodeCsvBytes(new Uint8Array([0x61, 0xc3]));
+    expect(cut).toEqual({ text: 'aÃ', encoding: 'windows-1252' });
+    expect(decodeCsvBytes(new Uint8Array([]))).toEqual({ text: '', encoding: 'utf-8' });
+  });
+
+  it('imports a Windows-1252 file (older Excel "CSV") with its accents and °C intact', async () => {
+    const project = ProjectSchema.parse({
+      schemaVersion: 2,
+      name: 'ANSI',
+      devices: [{ id: 'plc', name: 'PLC', driver: 'modbus-tcp', settings: { host: '127.0.0.1', port: 1502, unitId: 1 }, pollGroups: [{ id: 'fast', intervalMs: 500 }], tags: [{ id: 't3', name: 'Probe 3', address: 'hr:0', pollGroup: 'fast' }] }],
+    });
+    const table = parse(exportTagsCsv(project).csv);
+    const col = (name: string) => TAG_CSV_COLUMNS.indexOf(name as (typeof TAG_CSV_COLUMNS)[number]);
+    table[1]![col('name')] = 'Température sonde n° 3';
+    table[1]![col('unit')] = '°C';
+    const text = unparse(table, ';', false);
+    // Every character here is in Latin-1, where Windows-1252 and Latin-1 agree: one byte each.
+    const bytes = Uint8Array.from([...text].map((c) => c.charCodeAt(0)));
+    expect(bytes.includes(0xb0)).toBe(true);
+    const { text: decoded, encoding } = decodeCsvBytes(bytes);
+    expect(encoding).toBe('windows-1252');
+    const result = await importTagsCsv(project, decoded);
+    expect(result.errors).toEqual([]);
+    expect(result.updates).toEqual(['t3']);
+    expect(result.project!.devices[0]!.tags[0]).toMatchObject({ name: 'Température sonde n° 3', unit: 'Cel' });
+  });
+
+  it('a short row is one error for the row; zod messages come in words', async () => {
+    const project = sample();
+    const table = parse(exportTagsCsv(project).csv);
+    const at = (id: string) => table.findIndex((r) => r[1] === id);
+    table[at('pm.kw')] = table[at('pm.kw')]!.slice(0, 10);
+    table[at('rng')]![TAG_CSV_COLUMNS.indexOf('name')] = '';
+    table[at('two')]![TAG_CSV_COLUMNS.indexOf('name')] = 'x'.repeat(201);
+    const result = await importTagsCsv(project, unparse(table, ',', false));
+    expect(result.errors.map(formatCsvIssue)).toEqual([
+      `row ${at('rng') + 1}, column name: must not be empty`,
+      `row ${at('two') + 1}, column name: must have at most 200 characters; shorten it`,
+      expect.stringMatching(new RegExp(`^row ${at('pm.kw') + 1}: has 10 cells, the header has 42; `)),
+    ]);
+  });
+
+  it('maps project paths of the merged project back to the row and column of the tag', async () => {
+    const project = sample();
+    const result = await importTagsCsv(project, exportTagsCsv(project).csv);
+    expect(result.errors).toEqual([]);
+    const rowOf = (id: string) => result.tagRows.get(id)!;
+    const located = locateIssues(result.project ?? project, result.tagRows, [
+      { path: 'devices[0].tags[7].timestamp.format', message: 'unknown time format "x"' },
+      { path: 'devices[0].profiles[0].points.kwh.scaling.factor', message: 'bad factor' },
+      { path: 'devices[0].profiles[0].overrides.kw.unit', message: 'bad unit' },
+      { path: 'devices[0].tags[3]', message: 'whole tag' },
+      { path: 'devices[0].settings.host', message: 'not a host' },
+    ]);
+    expect(located.errors).toEqual([
+      { row: rowOf('ts'), column: 'timestamp.format', message: 'unknown time format "x" (in the project: devices[0].tags[7].timestamp.format)' },
+      { row: rowOf('pm.kwh'), column: 'scaling.factor', message: 'bad factor (in the project: devices[0].profiles[0].points.kwh.scaling.factor)' },
+      { row: rowOf('pm.kw'), column: 'unit', message: 'bad unit (in the project: devices[0].profiles[0].overrides.kw.unit)' },
+      { row: rowOf('two'), column: '(row)', message: 'whole tag (in the project: devices[0].tags[3])' },
+    ]);
+    expect(located.issues).toEqual([{ path: 'devices[0].settings.host', message: 'not a host' }]);
+    expect(rowOf('ts')).toBe(9);
+  });
 });

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { exportTagsCsv, formatCsvIssue, importTagsCsv } from '../../../shared/mapping/csv.js';
+import { CSV_ENCODING_LABELS, decodeCsvBytes, exportTagsCsv, formatCsvIssue, importTagsCsv, locateIssues } from '../../../shared/mapping/csv.js';
+import { expandProject } from '../../../shared/mapping/profiles.js';
 import type { DriverRegistry } from '../../core/drivers/registry.js';
 import { addressChecker } from '../../core/mapping/handlers.js';
 import { validateAndSave } from '../../core/mapping/project-file.js';
@@ -14,11 +15,14 @@ export const tagsHelp = `Usage: sensorvault tags export --project <file> [--out 
 export  every tag of the project (profile tags as expanded) as CSV: a header row, one
         tag a row, every property in its own column (docs/tags-csv.md). stdout by
         default. --separator ; and --bom give what Excel in a decimal-comma locale opens.
-import  reads a tags CSV (separator , or ; detected, BOM ignored), checks every row and
-        prints the changes (create/update/delete <tag id>). A tag of the project that
-        has no row is deleted; a profile tag's edits become overrides of its instance
-        and a deleted profile tag is excluded. Applies all or nothing by rewriting the
+import  reads a tags CSV (separator , or ; detected; UTF-8 with or without BOM, else
+        Windows-1252, as older Excel saves "CSV"; the first line names what was read),
+        checks every row and prints the changes (create/update/delete <tag id>). A tag
+        of the project that has no row is deleted; a profile tag's edits become
+        overrides of its instance and a deleted profile tag is excluded. Applies all or nothing by rewriting the
         project file (temporary file + rename). --dry-run changes nothing.
+        Before applying it prints "DELETE <n> of the project's <total> tags"; when more
+        than half of the tags would be deleted, a warning on stderr (still applied).
         Errors: one "row N, column X: message" line each (row 1 is the header), exit 1.`;
 
 export async function tagsCommand(argv: string[], registry: DriverRegistry, out: (line: string) => void): Promise<number> {
@@ -55,13 +59,15 @@ export async function tagsCommand(argv: string[], registry: DriverRegistry, out:
   const [csvFile, ...extra] = rest;
   if (csvFile === undefined) throw new UsageError('tags import needs the CSV file: sensorvault tags import --project <file> <file.csv>');
   if (extra.length > 0) throw new UsageError(`unexpected "${extra[0]}"`);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(path.resolve(csvFile), 'utf8');
+    bytes = readFileSync(path.resolve(csvFile));
   } catch (error) {
     throw new CommandError(`${path.resolve(csvFile)}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)}`);
   }
+  const { text, encoding } = decodeCsvBytes(bytes);
   const result = await importTagsCsv(compiled.project, text, { checkAddress: addressChecker(compiled.project, registry) });
+  out(`read ${csvFile}: ${CSV_ENCODING_LABELS[encoding]}, separator ${result.separator}`);
   for (const id of result.creates) out(`create ${id}`);
   for (const id of result.updates) out(`update ${id}`);
   for (const id of result.deletes) out(`delete ${id}`);
@@ -78,10 +84,21 @@ export async function tagsCommand(argv: string[], registry: DriverRegistry, out:
     out(`${summary}; nothing to change`);
     return 0;
   }
+  // Tags with no row are deleted: say how many before anything is written, and warn when it is most of them.
+  const total = expandProject(compiled.project).tags.length;
+  if (result.deletes.length > 0) out(`DELETE ${result.deletes.length} of the project's ${total} tags: they have no row in ${csvFile}`);
+  if (result.deletes.length * 2 > total) {
+    process.stderr.write(
+      `sensorvault: warning: this import deletes ${result.deletes.length} of the project's ${total} tags (${Math.round((100 * result.deletes.length) / total)} %), every tag with no row in ${csvFile}; ${dryRun ? 'without --dry-run they are deleted' : 'applying it anyway'}. If the file is a partial export, import a full export instead (sensorvault tags export --project ${values.project}).\n`,
+    );
+  }
   const saved = validateAndSave(projectFile, result.project, registry, { dryRun });
   if (!saved.ok) {
-    for (const i of saved.issues) process.stderr.write(`${i.path}: ${i.message}\n`);
-    process.stderr.write(`sensorvault: the imported project is not valid; nothing was changed\n`);
+    // The driver checks of the whole project: each problem under the row and column that made it.
+    const located = locateIssues(result.project, result.tagRows, saved.issues);
+    for (const e of located.errors.sort((a, b) => a.row - b.row)) process.stderr.write(`${formatCsvIssue(e)}\n`);
+    for (const i of located.issues) process.stderr.write(`${i.path}: ${i.message}\n`);
+    process.stderr.write(`sensorvault: ${csvFile}: ${saved.issues.length} problem(s); nothing was changed. ${summary}\n`);
     return 1;
   }
   out(`${summary}; ${dryRun ? 'dry run, nothing changed' : `applied to ${projectFile}`}`);

@@ -1,6 +1,6 @@
 import type { ApiHandlers } from '../../../shared/api/router.js';
 import type { ApplyResult, TagsImportReport } from '../../../shared/api/types.js';
-import { exportTagsCsv, importTagsCsv } from '../../../shared/mapping/csv.js';
+import { exportTagsCsv, importTagsCsv, locateIssues } from '../../../shared/mapping/csv.js';
 import { checkProfile, upsertProfile } from '../../../shared/mapping/profile-io.js';
 import type { Profile, Project } from '../../../shared/project.js';
 import type { DriverRegistry } from '../drivers/registry.js';
@@ -51,7 +51,9 @@ export async function runTagsImport(context: Pick<MappingContext, 'project' | 'a
   if (report.creates.length + report.updates.length + report.deletes.length === 0) return report;
   options.signal.throwIfAborted();
   const applied = await context.apply(result.project);
-  return { ...report, issues: [...report.issues, ...applied.issues], applied: applied.applied, savedTo: applied.savedTo };
+  // The host's validation (driver addresses, time formats) names project paths: back to rows and columns.
+  const located = locateIssues(result.project, result.tagRows, applied.issues);
+  return { ...report, errors: [...report.errors, ...located.errors].sort((a, b) => a.row - b.row), issues: [...report.issues, ...located.issues], applied: applied.applied, savedTo: applied.savedTo };
 }
 
 export function createMappingHandlers(context: MappingContext): MappingHandlers {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ApiError } from '../../../shared/api/contract.js';
 import type { TagsImportReport } from '../../../shared/api/types.js';
+import { CSV_ENCODING_LABELS, type CsvEncoding, decodeCsvBytes } from '../../../shared/mapping/csv.js';
 import { formatBytes, formatCount } from '../format/format.js';
 import { useEditorStore, useSession } from '../session-context.js';
 import { ErrorNotice } from './ErrorNotice.js';
@@ -72,7 +73,7 @@ function Preview({ report }: { report: TagsImportReport }) {
 /** Choose a tags CSV, see what it would change (long operation with progress), then apply it in one step. */
 export function ImportCsvDialog({ onClose }: { onClose(): void }) {
   const session = useSession();
-  const [file, setFile] = useState<{ name: string; size: number; csv: string }>();
+  const [file, setFile] = useState<{ name: string; size: number; csv: string; encoding: CsvEncoding }>();
   const [operationId, setOperationId] = useState<string>();
   const [error, setError] = useState<ApiError>();
   const [readError, setReadError] = useState<string>();
@@ -93,8 +94,9 @@ export function ImportCsvDialog({ onClose }: { onClose(): void }) {
     setReadError(undefined);
     setOperationId(undefined);
     try {
-      const csv = await chosen.text();
-      setFile({ name: chosen.name, size: chosen.size, csv });
+      // Bytes, not text(): a Windows-1252 file (older Excel "CSV") would become U+FFFD garbage.
+      const { text: csv, encoding } = decodeCsvBytes(new Uint8Array(await chosen.arrayBuffer()));
+      setFile({ name: chosen.name, size: chosen.size, csv, encoding });
       await start(csv, false);
     } catch (e) {
       setReadError(`Could not read ${chosen.name}: ${e instanceof Error ? e.message : String(e)}. Choose the file again.`);
@@ -129,7 +131,7 @@ export function ImportCsvDialog({ onClose }: { onClose(): void }) {
       }
     >
       <p>
-        One tag a row with a header row, as <strong>Export CSV</strong> writes it (UTF-8, “,” or “;” — detected). Every row is checked first; nothing changes until you press Apply, and then all
+        One tag a row with a header row, as <strong>Export CSV</strong> writes it (UTF-8, or Windows-1252 as older Excel saves it; “,” or “;” — both detected). Every row is checked first; nothing changes until you press Apply, and then all
         changes apply together or none do.
       </p>
       <div className="form-row">
@@ -139,7 +141,7 @@ export function ImportCsvDialog({ onClose }: { onClose(): void }) {
         <input id="import-file" type="file" accept=".csv,text/csv" data-testid="import-file" onChange={(e) => void choose(e.target)} />
         {file !== undefined && (
           <div className="field-help">
-            {file.name} · {formatBytes(file.size)}
+            {file.name} · {formatBytes(file.size)} · <span data-testid="import-encoding">read as {CSV_ENCODING_LABELS[file.encoding]}</span>
           </div>
         )}
       </div>
