@@ -320,6 +320,18 @@ describe('mapping editor with 400 tags', () => {
     await entry.click();
     const points = page.getByTestId('profile-point');
     expect(await points.count()).toBe(5);
+    // Units show as their symbols; the stored UCUM code is on hover.
+    expect(await points.nth(0).getByTestId('point-unit').inputValue()).toBe('°C');
+    expect(await points.nth(0).getByTestId('point-unit').getAttribute('title')).toBe('UCUM code Cel');
+    // A unit the schema does not know is refused next to its field, and the form says it did not save.
+    await points.nth(3).getByTestId('point-unit').fill('furlongs');
+    await page.getByTestId('save-profile').click();
+    expect(await points.nth(3).getByTestId('point-unit-error').innerText()).toMatch(/unknown unit "furlongs"/);
+    expect(await page.getByTestId('profile-errors').innerText()).toMatch(/Not saved: 1 problem, each shown next to its field/);
+    expect(await page.getByTestId('profile-saved').count()).toBe(0);
+    await page.screenshot({ path: path.join(shots, 'issue9-profile-unit-error.png') });
+    // A typed symbol is accepted (stored as its code, checked below).
+    await points.nth(3).getByTestId('point-unit').fill('%');
     // A bad scaling is refused in the form, before anything is sent.
     await points.nth(1).getByTestId('point-scaling').fill('range rawLow=0 rawHigh=0 low=0 high=10');
     await page.getByTestId('save-profile').click();
