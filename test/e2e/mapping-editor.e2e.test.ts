@@ -148,6 +148,11 @@ describe('mapping editor with 400 tags', () => {
     expect(await row('a-io.ai-1').getByTestId('profile-badge').innerText()).toBe('io-module');
     expect(await row('a-io.ai-1').locator('[data-field="address"]').innerText()).toBe('hr:500');
     expect(await row('a-io.ai-1').locator('[data-field="scaling"]').innerText()).toBe('ma4-20 rawAt4mA=5530 rawAt20mA=27648 low=0 high=100');
+    // Ids and names read whole at 1440 px: nothing clipped in the id, its profile badge, or the name.
+    const clipped = (locator: ReturnType<Page['locator']>) => locator.evaluate((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
+    expect(await clipped(row('a-io.ai-1').locator('.mcell-id code'))).toBe(false);
+    expect(await clipped(row('a-io.ai-1').getByTestId('profile-badge'))).toBe(false);
+    expect(await clipped(row('a-io.ai-1').locator('[data-field="name"] .mcell-text'))).toBe(false);
     await search('');
     // Quality comes from the live readings: the three PLCs' tags read good, the disabled meter's have none.
     await page.getByTestId('filter-quality').selectOption('good');
