@@ -223,6 +223,9 @@ describe('mapping editor with 400 tags', () => {
     await expect.poll(() => page.getByTestId('bulk-dialog').count()).toBe(0);
     expect(await staged()).toBe('201 tags changed');
     expect(await page.getByTestId('mapping-notice').innerText()).toMatch(/Unit set on 200 tags/);
+    // The filter still reads °C and the table agrees: no tag has it now.
+    expect(await page.getByTestId('filter-unit').inputValue()).toBe('Cel');
+    await expect.poll(count).toBe('0 of 400 tags');
     await page.getByTestId('clear-filters').click();
     await page.getByTestId('filter-unit').selectOption('K');
     await expect.poll(count).toBe('200 of 400 tags');

@@ -87,7 +87,9 @@ function TagMapping() {
   const selectedShown = useMemo(() => shown.filter((r) => selection.ids.has(r.id)), [shown, selection]);
   const selectedAll = useMemo(() => rows.filter((r) => selection.ids.has(r.id)), [rows, selection]);
   const devices = useMemo(() => [...new Map(rows.map((r) => [r.deviceId, r.deviceName]))], [rows]);
-  const units = useMemo(() => [...new Set(rows.map((r) => r.tag.unit))].sort(), [rows]);
+  // The filtered unit stays listed even when no tag has it any more (a bulk edit moved them all), so the
+  // drop-down and the "0 of N tags" below agree.
+  const units = useMemo(() => [...new Set([...rows.map((r) => r.tag.unit), ...(filters.unit === undefined ? [] : [filters.unit])])].sort(), [rows, filters.unit]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
