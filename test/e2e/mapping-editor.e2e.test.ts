@@ -148,6 +148,11 @@ describe('mapping editor with 400 tags', () => {
     expect(await row('a-io.ai-1').getByTestId('profile-badge').innerText()).toBe('io-module');
     expect(await row('a-io.ai-1').locator('[data-field="address"]').innerText()).toBe('hr:500');
     expect(await row('a-io.ai-1').locator('[data-field="scaling"]').innerText()).toBe('ma4-20 rawAt4mA=5530 rawAt20mA=27648 low=0 high=100');
+    // Ids and names read whole at 1440 px: nothing clipped in the id, its profile badge, or the name.
+    const clipped = (locator: ReturnType<Page['locator']>) => locator.evaluate((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
+    expect(await clipped(row('a-io.ai-1').locator('.mcell-id code'))).toBe(false);
+    expect(await clipped(row('a-io.ai-1').getByTestId('profile-badge'))).toBe(false);
+    expect(await clipped(row('a-io.ai-1').locator('[data-field="name"] .mcell-text'))).toBe(false);
     await search('');
     // Quality comes from the live readings: the three PLCs' tags read good, the disabled meter's have none.
     await page.getByTestId('filter-quality').selectOption('good');
@@ -218,6 +223,9 @@ describe('mapping editor with 400 tags', () => {
     await expect.poll(() => page.getByTestId('bulk-dialog').count()).toBe(0);
     expect(await staged()).toBe('201 tags changed');
     expect(await page.getByTestId('mapping-notice').innerText()).toMatch(/Unit set on 200 tags/);
+    // The filter still reads °C and the table agrees: no tag has it now.
+    expect(await page.getByTestId('filter-unit').inputValue()).toBe('Cel');
+    await expect.poll(count).toBe('0 of 400 tags');
     await page.getByTestId('clear-filters').click();
     await page.getByTestId('filter-unit').selectOption('K');
     await expect.poll(count).toBe('200 of 400 tags');
@@ -320,6 +328,18 @@ describe('mapping editor with 400 tags', () => {
     await entry.click();
     const points = page.getByTestId('profile-point');
     expect(await points.count()).toBe(5);
+    // Units show as their symbols; the stored UCUM code is on hover.
+    expect(await points.nth(0).getByTestId('point-unit').inputValue()).toBe('°C');
+    expect(await points.nth(0).getByTestId('point-unit').getAttribute('title')).toBe('UCUM code Cel');
+    // A unit the schema does not know is refused next to its field, and the form says it did not save.
+    await points.nth(3).getByTestId('point-unit').fill('furlongs');
+    await page.getByTestId('save-profile').click();
+    expect(await points.nth(3).getByTestId('point-unit-error').innerText()).toMatch(/unknown unit "furlongs"/);
+    expect(await page.getByTestId('profile-errors').innerText()).toMatch(/Not saved: 1 problem, each shown next to its field/);
+    expect(await page.getByTestId('profile-saved').count()).toBe(0);
+    await page.screenshot({ path: path.join(shots, 'issue9-profile-unit-error.png') });
+    // A typed symbol is accepted (stored as its code, checked below).
+    await points.nth(3).getByTestId('point-unit').fill('%');
     // A bad scaling is refused in the form, before anything is sent.
     await points.nth(1).getByTestId('point-scaling').fill('range rawLow=0 rawHigh=0 low=0 high=10');
     await page.getByTestId('save-profile').click();

@@ -123,4 +123,27 @@ describe('register-map assistant', () => {
     const live = page.locator('[data-testid="live-row"][data-tag-id="Drum_pressure"]');
     await expect.poll(() => live.getByTestId('live-value').innerText(), { timeout: 15_000 }).toBe('3.14159');
   });
+
+  it('a block the device refuses shows the device error and the register-map next step, not "host down"', async () => {
+    // hr:9000..9099 are not in this device's map: exception 2, illegal data address.
+    const remove = plc.injectException((request) => (request.functionCode === 3 && request.address + request.quantity > 9000 && request.address < 9100 ? 2 : undefined));
+    try {
+      await page.getByTestId('tab-devices').click();
+      await page.locator('[data-testid="picker-device"][data-device-id="boiler-plc"]').click();
+      await page.getByTestId('register-assistant-button').click();
+      await page.getByTestId('scan-from').fill('hr:9000');
+      await page.getByTestId('scan-count').fill('10');
+      await page.getByTestId('scan-read').click();
+      const failure = page.getByTestId('register-assistant').getByTestId('api-error');
+      await expect.poll(() => failure.count(), { timeout: 15_000 }).toBe(1);
+      const text = await failure.innerText();
+      expect(text).toMatch(/hr:9000 .*illegal data address/);
+      expect(text).toMatch(/device answered and refused this block\. Check the start register and count against the device’s register map/);
+      expect(text).not.toMatch(/host is not answering/);
+      await page.screenshot({ path: path.join(shots, 'register-assistant-refused.png') });
+      await page.getByTestId('register-assistant').getByRole('button', { name: 'Close' }).click();
+    } finally {
+      remove();
+    }
+  });
 });

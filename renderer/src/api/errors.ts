@@ -20,3 +20,19 @@ const advice: Record<ErrorCode, string> = {
 export function adviceFor(error: ApiError): string {
   return advice[error.code];
 }
+
+/**
+ * Advice for a failed register scan (modbus:scan). The host answers 'unavailable' both when
+ * the device refused the block and when the device cannot be reached; neither means the
+ * SensorVault host is down, so the generic words would send the engineer the wrong way.
+ */
+export function scanAdvice(error: ApiError): string {
+  if (error.code !== 'unavailable') return adviceFor(error);
+  const message = error.message.toLowerCase();
+  if (/illegal data address|illegal data value|illegal function|server device failure|exception|registers unreadable|scan a block the device maps/.test(message))
+    return 'The device answered and refused this block. Check the start register and count against the device’s register map: the table (holding hr: or input ir:), a 0- or 1-based offset (40001 is hr:0), and whether the block runs past the last mapped register; then read a block the map lists.';
+  if (message.includes('disabled in the project')) return 'Enable the device in its settings (Devices & tags), wait until it shows connected, then read again.';
+  if (/not connected|cannot connect|no answer within|connection was lost|timed out|timeout/.test(message))
+    return 'The device did not answer. Check that it is powered and on the network, and its host, port and unit id in the device settings; read again once the device shows connected.';
+  return adviceFor(error);
+}

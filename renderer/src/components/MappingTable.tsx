@@ -15,24 +15,32 @@ import {
 } from '../state/mapping-logic.js';
 import { useSession, useSessionStore } from '../session-context.js';
 
-const ROW_HEIGHT = 36;
+/** Two lines: the id over its profile, names that wrap, so similar rows (`Building A main meter Current A`, `… Current B`) read apart. */
+const ROW_HEIGHT = 46;
 
-/** Column order and widths (px): readable at arm's length; the id column stays put when scrolling sideways. */
+/**
+ * Column order and widths (px): readable at arm's length; the id column stays put when
+ * scrolling sideways. Ids fit whole up to about 30 characters (longer ones lose their start,
+ * not the point name at the end); names and device names wrap onto two lines; asset paths
+ * keep their last levels. The full text of every cell is its tooltip.
+ */
 const COLUMNS: ReadonlyArray<{ key: Field | 'id' | 'device' | 'quality'; width: number; align?: 'right' }> = [
-  { key: 'id', width: 180 },
-  { key: 'name', width: 170 },
-  { key: 'device', width: 150 },
-  { key: 'assetPath', width: 230 },
-  { key: 'address', width: 150 },
+  { key: 'id', width: 250 },
+  { key: 'name', width: 230 },
+  { key: 'device', width: 130 },
+  { key: 'assetPath', width: 210 },
+  { key: 'address', width: 140 },
   { key: 'dataType', width: 86 },
-  { key: 'unit', width: 74 },
-  { key: 'scaling', width: 230 },
-  { key: 'deadband', width: 96, align: 'right' },
-  { key: 'pollGroup', width: 130 },
-  { key: 'classification', width: 150 },
-  { key: 'description', width: 220 },
-  { key: 'quality', width: 96 },
+  { key: 'unit', width: 64 },
+  { key: 'scaling', width: 170 },
+  { key: 'deadband', width: 84, align: 'right' },
+  { key: 'pollGroup', width: 134 },
+  { key: 'classification', width: 130 },
+  { key: 'description', width: 200 },
+  { key: 'quality', width: 116 },
 ];
+/** Cells whose text is cut at the start (the end tells rows apart). */
+const TAIL_FIELDS: ReadonlySet<Field> = new Set(['assetPath']);
 const GRID_TEMPLATE = `40px ${COLUMNS.map((c) => `${c.width}px`).join(' ')}`;
 const TOTAL_WIDTH = 40 + COLUMNS.reduce((a, c) => a + c.width, 0);
 
@@ -189,7 +197,13 @@ const MappingRow = memo(function MappingRow({ row, start, odd, selected, issues,
           <CellEditor row={row} editing={editing} onChange={onEditChange} onCommit={onEditCommit} onCancel={onEditCancel} />
         ) : (
           <>
-            <span className={`mcell-text${shown.muted === true ? ' muted-value' : ''}`}>{shown.text}</span>
+            {TAIL_FIELDS.has(field) ? (
+              <span className={`mcell-text mcell-tail${shown.muted === true ? ' muted-value' : ''}`}>
+                <span dir="ltr">{shown.text}</span>
+              </span>
+            ) : (
+              <span className={`mcell-text${shown.muted === true ? ' muted-value' : ''}`}>{shown.text}</span>
+            )}
             {isOverridden && <span className="override-mark" aria-label="overridden">OVR</span>}
           </>
         )}
@@ -211,7 +225,9 @@ const MappingRow = memo(function MappingRow({ row, start, odd, selected, issues,
         <input type="checkbox" checked={selected} aria-label={`Select ${row.id}`} data-testid="row-select" onChange={() => undefined} onClick={(e) => { e.stopPropagation(); onSelect(row.id, e.shiftKey ? 'range' : 'toggle'); }} />
       </div>
       <div className="mcell mcell-id" role="cell" title={[row.id, row.origin === undefined ? 'Own tag of the device' : `From profile “${row.origin.profile}” (point ${row.origin.point}); overridden: ${row.origin.overridden.join(', ') || 'nothing'}`, ...(issues ?? [])].join('\n')}>
-        <code className="mcell-text">{row.id}</code>
+        <code className="mcell-text mcell-tail">
+          <span dir="ltr">{row.id}</span>
+        </code>
         {row.origin !== undefined && <span className="profile-badge" data-testid="profile-badge">{row.origin.profile}</span>}
         {deleted && (
           <button type="button" className="link-button restore" data-testid="restore-tag" onClick={(e) => { e.stopPropagation(); onRestore(row.id); }}>
@@ -220,7 +236,7 @@ const MappingRow = memo(function MappingRow({ row, start, odd, selected, issues,
         )}
       </div>
       {cell('name')}
-      <div className="mcell mcell-device" role="cell" title={row.deviceId}>
+      <div className="mcell mcell-device" role="cell" title={`${row.deviceName} (${row.deviceId})`}>
         <span className="mcell-text">{row.deviceName}</span>
       </div>
       {cell('assetPath')}

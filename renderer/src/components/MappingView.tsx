@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { Fragment, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { formatCount } from '../format/format.js';
 import { unitSymbol } from '../../../shared/mapping/units.js';
 import { useMapping, useSession, useSessionStore } from '../session-context.js';
@@ -14,6 +14,7 @@ import {
   deviceTree,
   filterRows,
   flattenTree,
+  groupBulkErrors,
   scalingTemplate,
   summarize,
 } from '../state/mapping-logic.js';
@@ -87,7 +88,9 @@ function TagMapping() {
   const selectedShown = useMemo(() => shown.filter((r) => selection.ids.has(r.id)), [shown, selection]);
   const selectedAll = useMemo(() => rows.filter((r) => selection.ids.has(r.id)), [rows, selection]);
   const devices = useMemo(() => [...new Map(rows.map((r) => [r.deviceId, r.deviceName]))], [rows]);
-  const units = useMemo(() => [...new Set(rows.map((r) => r.tag.unit))].sort(), [rows]);
+  // The filtered unit stays listed even when no tag has it any more (a bulk edit moved them all), so the
+  // drop-down and the "0 of N tags" below agree.
+  const units = useMemo(() => [...new Set([...rows.map((r) => r.tag.unit), ...(filters.unit === undefined ? [] : [filters.unit])])].sort(), [rows, filters.unit]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -393,12 +396,23 @@ function BulkEditDialog({ rows, onClose }: { rows: readonly Row[]; onClose(): vo
             Nothing was staged: the value does not fit {formatCount(errors.length)} of the {formatCount(live.length)} tags.
           </div>
           <ul className="issue-lines">
-            {errors.slice(0, 6).map((e) => (
-              <li key={e.id}>
-                <code>{e.id}</code>: {e.message}
-              </li>
-            ))}
-            {errors.length > 6 && <li>… and {formatCount(errors.length - 6)} more</li>}
+            {groupBulkErrors(errors)
+              .slice(0, 6)
+              .map((g) => (
+                <li key={g.message} data-testid="bulk-error-group">
+                  {formatCount(g.ids.length)} tag{g.ids.length === 1 ? '' : 's'}: {g.message}{' '}
+                  <span className="muted">
+                    ({g.ids.slice(0, 3).map((id, n) => (
+                      <Fragment key={id}>
+                        {n > 0 && ', '}
+                        <code>{id}</code>
+                      </Fragment>
+                    ))}
+                    {g.ids.length > 3 && ` and ${formatCount(g.ids.length - 3)} more`})
+                  </span>
+                </li>
+              ))}
+            {groupBulkErrors(errors).length > 6 && <li>… and {formatCount(groupBulkErrors(errors).length - 6)} other reasons</li>}
           </ul>
           <div className="error-advice">Change the value, or narrow the selection (e.g. filter by device) and try again.</div>
         </div>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ApiError } from '../../../shared/api/contract.js';
 import type { ProfileEntry } from '../../../shared/api/types.js';
+import { normalizeUnit, unitSymbol } from '../../../shared/mapping/units.js';
 import { type Profile, ProfileSchema, TAG_DATA_TYPES, formatPath } from '../../../shared/project.js';
 import { formatCount } from '../format/format.js';
 import { useMapping, useSession } from '../session-context.js';
@@ -56,7 +57,7 @@ function draftOf(profile: Profile, isNew = false): Draft {
     drivers: profile.drivers.join(', '),
     version: profile.version,
     parameters: profile.parameters.map((p) => ({ name: p.name, description: p.description, default: p.default === undefined ? '' : String(p.default) })),
-    points: profile.points.map(({ id, name, address, dataType, unit, scaling, ...rest }) => ({ id, name, address, dataType: dataType ?? '', unit, scaling: scalingText(scaling), rest })),
+    points: profile.points.map(({ id, name, address, dataType, unit, scaling, ...rest }) => ({ id, name, address, dataType: dataType ?? '', unit: unitSymbol(unit), scaling: scalingText(scaling), rest })),
   };
 }
 
@@ -70,6 +71,28 @@ const BLANK: Profile = ProfileSchema.parse({
   parameters: [{ name: 'offset', description: 'Register offset of this unit', default: 0 }],
   points: [{ id: 'value', name: 'Value', address: 'hr:{offset+0}:float32', unit: '' }],
 });
+
+type FieldKey = 'id' | 'name' | 'vendor' | 'model' | 'document' | 'revision' | 'url' | 'drivers';
+/** Where the profile schema reports each top field's errors. */
+const FIELD_PATH: Record<FieldKey, string> = { id: 'id', name: 'name', vendor: 'vendor', model: 'model', document: 'source.document', revision: 'source.revision', url: 'source.url', drivers: 'drivers' };
+const POINT_FIELDS = ['id', 'name', 'address', 'dataType', 'unit', 'scaling'] as const;
+const PARAM_FIELDS = ['name', 'description', 'default'] as const;
+
+/** The errors no field of the form shows next to itself (e.g. `points[2].deadband.value`, `points`). */
+function unplacedErrors(errors: ReadonlyMap<string, string>, points: number, parameters: number): [string, string][] {
+  const placed = [
+    ...Object.values(FIELD_PATH),
+    ...Array.from({ length: points }, (_, i) => POINT_FIELDS.map((f) => `points[${i}].${f}`)).flat(),
+    ...Array.from({ length: parameters }, (_, i) => PARAM_FIELDS.map((f) => `parameters[${i}].${f}`)).flat(),
+  ];
+  return [...errors].filter(([k]) => !placed.some((p) => k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`)));
+}
+
+function unitTitle(text: string): string | undefined {
+  const parsed = normalizeUnit(text);
+  if (!parsed.ok || parsed.code === '') return undefined;
+  return `UCUM code ${parsed.code}`;
+}
 
 type Built = { ok: true; profile: Profile; changedVersion: boolean } | { ok: false; errors: Map<string, string> };
 
@@ -234,8 +257,16 @@ function ProfileForm({ initial, previous, instances, onSaved }: { initial: Draft
     forget(`points[${i}].${Object.keys(patch)[0] ?? ''}`);
     setDraft((d) => ({ ...d, points: d.points.map((p, n) => (n === i ? { ...p, ...patch } : p)) }));
   };
-  const setParam = (i: number, patch: Partial<ParamDraft>) => setDraft((d) => ({ ...d, parameters: d.parameters.map((p, n) => (n === i ? { ...p, ...patch } : p)) }));
-  const err = (key: string) => errors.get(key);
+  const setParam = (i: number, patch: Partial<ParamDraft>) => {
+    forget(`parameters[${i}].${Object.keys(patch)[0] ?? ''}`);
+    setParamDraft(i, patch);
+  };
+  const setParamDraft = (i: number, patch: Partial<ParamDraft>) => setDraft((d) => ({ ...d, parameters: d.parameters.map((p, n) => (n === i ? { ...p, ...patch } : p)) }));
+  /** The errors of one field: its own key and anything under it (`drivers[1]`, `source.url`). */
+  const err = (key: string) => {
+    const own = [...errors].filter(([k]) => k === key || k.startsWith(`${key}.`) || k.startsWith(`${key}[`)).map(([, m]) => m);
+    return own.length === 0 ? undefined : own.join('; ');
+  };
 
   async function save() {
     const built = build(draft, previous);
@@ -253,14 +284,15 @@ function ProfileForm({ initial, previous, instances, onSaved }: { initial: Draft
     } else setResult(outcomeText(outcome));
   }
 
-  const field = (key: keyof Draft, label: string, extra: { mono?: boolean; readOnly?: boolean } = {}) => (
-    <label className={`profile-field${err(key === 'document' ? 'source.document' : key) !== undefined ? ' has-error' : ''}`}>
+  const field = (key: FieldKey, label: string, extra: { mono?: boolean; readOnly?: boolean } = {}) => (
+    <label className={`profile-field${err(FIELD_PATH[key]) !== undefined ? ' has-error' : ''}`}>
       <span>{label}</span>
       <input className={extra.mono === true ? 'mono' : undefined} data-testid={`profile-${key}`} readOnly={extra.readOnly} value={String(draft[key])} onChange={(e) => set({ [key]: e.target.value } as Partial<Draft>)} />
-      {err(key === 'document' ? 'source.document' : key) !== undefined && <span className="field-error">{err(key === 'document' ? 'source.document' : key)}</span>}
+      {err(FIELD_PATH[key]) !== undefined && <span className="field-error" data-testid={`profile-${key}-error`}>{err(FIELD_PATH[key])}</span>}
     </label>
   );
-  const general = [...errors].filter(([k]) => !/^points\[\d+\]\.|^parameters\[\d+\]\./.test(k) && !['id', 'name', 'vendor', 'model', 'source.document'].includes(k));
+  // Every error the form does not show next to a field is listed here, so none goes unseen.
+  const general = unplacedErrors(errors, draft.points.length, draft.parameters.length);
 
   return (
     <section className="panel profile-detail" aria-labelledby="profile-form-title" data-testid="profile-form">
@@ -286,8 +318,12 @@ function ProfileForm({ initial, previous, instances, onSaved }: { initial: Draft
           </div>
         )}
         {result.saved !== undefined && <div className="success-note" data-testid="profile-saved">{result.saved}</div>}
-        {general.length > 0 && (
+        {errors.size > 0 && (
           <div className="error-notice" role="alert" data-testid="profile-errors">
+            <div className="error-title">
+              Not saved: {formatCount(errors.size)} problem{errors.size === 1 ? '' : 's'}
+              {general.length < errors.size ? ', each shown next to its field' : ''}. Correct {errors.size === 1 ? 'it' : 'them'} and press Save again.
+            </div>
             <ul className="issue-lines">
               {general.map(([k, m]) => (
                 <li key={k}>
@@ -328,9 +364,11 @@ function ProfileForm({ initial, previous, instances, onSaved }: { initial: Draft
                 </td>
                 <td>
                   <input aria-label={`Parameter ${i + 1} description`} value={p.description} onChange={(e) => setParam(i, { description: e.target.value })} />
+                  {err(`parameters[${i}].description`) !== undefined && <div className="field-error">{err(`parameters[${i}].description`)}</div>}
                 </td>
                 <td>
                   <input className="mono num" aria-label={`Parameter ${i + 1} default`} value={p.default} onChange={(e) => setParam(i, { default: e.target.value })} />
+                  {err(`parameters[${i}].default`) !== undefined && <div className="field-error">{err(`parameters[${i}].default`)}</div>}
                 </td>
                 <td>
                   <button type="button" className="link-button" onClick={() => set({ parameters: draft.parameters.filter((_, n) => n !== i) })}>
@@ -364,19 +402,30 @@ function ProfileForm({ initial, previous, instances, onSaved }: { initial: Draft
                 {(['id', 'name', 'address'] as const).map((k) => (
                   <td key={k}>
                     <input className={k === 'name' ? undefined : 'mono'} aria-label={`Point ${i + 1} ${k}`} data-testid={`point-${k}`} value={p[k]} onChange={(e) => setPoint(i, { [k]: e.target.value })} />
-                    {err(`points[${i}].${k}`) !== undefined && <div className="field-error">{err(`points[${i}].${k}`)}</div>}
+                    {err(`points[${i}].${k}`) !== undefined && <div className="field-error" data-testid={`point-${k}-error`}>{err(`points[${i}].${k}`)}</div>}
                   </td>
                 ))}
                 <td>
-                  <select aria-label={`Point ${i + 1} type`} value={p.dataType} onChange={(e) => setPoint(i, { dataType: e.target.value })}>
+                  <select aria-label={`Point ${i + 1} type`} data-testid="point-dataType" value={p.dataType} onChange={(e) => setPoint(i, { dataType: e.target.value })}>
                     <option value="">auto</option>
                     {TAG_DATA_TYPES.map((t) => (
                       <option key={t}>{t}</option>
                     ))}
+                    {p.dataType !== '' && !(TAG_DATA_TYPES as readonly string[]).includes(p.dataType) && <option value={p.dataType}>{p.dataType} (unknown)</option>}
                   </select>
+                  {err(`points[${i}].dataType`) !== undefined && <div className="field-error" data-testid="point-dataType-error">{err(`points[${i}].dataType`)}</div>}
                 </td>
                 <td>
-                  <input className="unit-input" aria-label={`Point ${i + 1} unit`} data-testid="point-unit" value={p.unit} onChange={(e) => setPoint(i, { unit: e.target.value })} />
+                  <input
+                    className="unit-input"
+                    aria-label={`Point ${i + 1} unit`}
+                    data-testid="point-unit"
+                    placeholder="none"
+                    title={unitTitle(p.unit)}
+                    value={p.unit}
+                    onChange={(e) => setPoint(i, { unit: e.target.value })}
+                  />
+                  {err(`points[${i}].unit`) !== undefined && <div className="field-error" data-testid="point-unit-error">{err(`points[${i}].unit`)}</div>}
                 </td>
                 <td>
                   <input className="mono" aria-label={`Point ${i + 1} scaling`} data-testid="point-scaling" value={p.scaling} onChange={(e) => setPoint(i, { scaling: e.target.value })} />

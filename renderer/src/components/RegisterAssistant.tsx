@@ -2,6 +2,7 @@ import { type CSSProperties, Fragment, useMemo, useRef, useState } from 'react';
 import type { ApiError } from '../../../shared/api/contract.js';
 import type { DeviceStatus, ModbusScan, ScanCandidate } from '../../../shared/api/types.js';
 import { decodeAll, type Decoding, type ScanTable } from '../../../shared/modbus/scan.js';
+import { scanAdvice } from '../api/errors.js';
 import { deriveId, type Issue, issuesByTagRow, isValidId, tagBlock } from '../forms/project-edits.js';
 import { formatCount } from '../format/format.js';
 import { timeWithZone } from '../format/time.js';
@@ -237,7 +238,7 @@ export function RegisterAssistant({ deviceId, deviceName, onClose }: { deviceId:
         Orders are byte layouts as vendor maps write them: <code>ab</code>/<code>ba</code> for 16 bits, <code>abcd</code> (big-endian) <code>cdab</code> (word swap) <code>badc</code> (byte swap) <code>dcba</code> for 32 bits, eight letters for 64 bits.
         Click a decoding to create the tag with that type and order.
       </p>
-      {failure !== undefined && <ErrorNotice what="Could not read the registers" error={failure} />}
+      {failure !== undefined && <ErrorNotice what="Could not read the registers" error={failure} advice={scanAdvice(failure)} />}
       {notice !== undefined && (
         <div className="success-note" role="status" data-testid="scan-tag-created">
           {notice}

@@ -388,6 +388,17 @@ export function bulkEdit(history: History, base: ReadonlyMap<string, BaseRow>, r
   return { patches: setTagsPatches(history, base, tags), errors, unchanged };
 }
 
+/** Bulk-edit errors with the same message as one line: "214 tags: unknown unit …", most tags first. */
+export function groupBulkErrors(errors: BulkResult['errors']): Array<{ message: string; ids: string[] }> {
+  const groups = new Map<string, string[]>();
+  for (const e of errors) {
+    const ids = groups.get(e.message);
+    if (ids === undefined) groups.set(e.message, [e.id]);
+    else ids.push(e.id);
+  }
+  return [...groups].map(([message, ids]) => ({ message, ids })).sort((a, b) => b.ids.length - a.ids.length);
+}
+
 export interface StagedSummary {
   changed: number;
   deleted: number;

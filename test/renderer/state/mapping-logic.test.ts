@@ -10,6 +10,7 @@ import {
   emptyHistory,
   filterRows,
   flattenTree,
+  groupBulkErrors,
   mapIssues,
   parseScaling,
   redo,
@@ -266,5 +267,21 @@ describe('host issues back to rows', () => {
     expect(mapped.byTag.get('t1')).toEqual(['address: bad register', 'unit: too long']);
     expect(mapped.byTag.get('m1.kwh')).toEqual(['address: bad register too', 'cannot move']);
     expect(mapped.general).toEqual(['store.commitIntervalMs: something else']);
+  });
+});
+
+describe('groupBulkErrors', () => {
+  it('one line per distinct message with its tags, the most tags first', () => {
+    const unknown = 'unit: unknown unit "furlongs"; use a UCUM code';
+    const errors = [
+      ...Array.from({ length: 214 }, (_, i) => ({ id: `t${i}`, message: unknown })),
+      { id: 'p1', message: 'pollGroup: no poll group "x" on device b' },
+      { id: 'p2', message: 'pollGroup: no poll group "x" on device b' },
+    ];
+    const groups = groupBulkErrors(errors);
+    expect(groups).toHaveLength(2);
+    expect(groups[0]).toEqual({ message: unknown, ids: Array.from({ length: 214 }, (_, i) => `t${i}`) });
+    expect(groups[1]).toEqual({ message: 'pollGroup: no poll group "x" on device b', ids: ['p1', 'p2'] });
+    expect(groupBulkErrors([])).toEqual([]);
   });
 });
