@@ -201,7 +201,10 @@ function motionOf(d: Decoding, later: Decoding | undefined, slice: ArrayLike<num
     if (ratio > 1000 || ratio < 1e-3) return undefined;
     const relative = Math.abs(delta) / Math.abs(d.value);
     const hint = `live analog: changes by ${round(relative * 100)} % between reads`;
-    return { kind: 'live', score: (relative <= 0.5 ? 0.9 : 0.75) - (d.type === 'float64' ? 0.02 : 0), hint };
+    // A float64 whose second word moves by few counts is smooth where the float32 of its top half is not.
+    const smooth64 = d.type === 'float64' && wordDelta(now[1] as number, then[1] as number) < 2048;
+    const score = smooth64 ? 0.92 : (relative <= 0.5 ? 0.9 : 0.75) - (d.type === 'float64' ? 0.02 : 0);
+    return { kind: 'live', score, hint };
   }
   if (d.status !== undefined || later.status !== undefined) return undefined;
   // A real integer of more than one register would rather not read as a plausible float in another order.
@@ -211,15 +214,17 @@ function motionOf(d: Decoding, later: Decoding | undefined, slice: ArrayLike<num
   const pairedHigh = d.registers > 1 && now.slice(0, -1).some((w) => w !== 0 && w !== 0xffff);
   const top = now[0] as number;
   // The high words of a counter are in use but not garbage: under 0x1000 (64 bits: the top two 0).
-  const plausibleHigh = d.registers === 1 || (d.registers === 2 ? top < 0x1000 : top === 0 && (now[1] as number) < 0x1000);
+  const plausibleHigh = d.registers === 1 || (d.registers === 2 ? top < 0x1000 : (top === 0 && (now[1] as number) < 0x1000) || (!isUnsigned(d.type) && top === 0xffff && (now[1] as number) >= 0xf000));
   const bothNonZero = d.value !== 0 && later.value !== 0 && Math.sign(d.value) === Math.sign(later.value);
-  if (delta > 0 && delta <= 1000 && bothNonZero && plausibleHigh && !floatSibling && !(pairedHigh && d.registers === 2 && Math.abs(asInt16(lowWord)) <= 2048)) {
+  // An unsigned reading of a negative value that moves up is the signed value moving, not a count.
+  const negativeAsUnsigned = isUnsigned(d.type) && (now[0] as number) >= 0x8000;
+  if (delta > 0 && delta <= 1000 && bothNonZero && plausibleHigh && !negativeAsUnsigned && (d.registers === 1 || pairedHigh) && !floatSibling && !(pairedHigh && d.registers === 2 && Math.abs(asInt16(lowWord)) <= 2048)) {
     const step = delta <= 10 ? 0.1 : delta <= 100 ? 0.05 : 0;
     return { kind: 'counter', score: 0.6 + step + (pairedHigh ? 0.1 : 0) + 0.01 * d.registers + (isUnsigned(d.type) ? 0.02 : 0), hint: `counts up between reads (+${round(delta)})` };
   }
-  const smallHigh = d.registers === 2 ? top <= 0xff || top >= 0xff00 : [0, 0xffff].includes(top) && [0, 0xffff].includes(now[1] as number);
-  if (d.registers > 1 && smallHigh && bothNonZero && Math.abs(d.value) > 65535 && Math.abs(delta) <= 0.05 * Math.abs(d.value) && high <= 1 && Math.abs(asInt16(lowWord)) > 2048 && !floatSibling) {
-    return { kind: 'moving', score: 0.8, hint: `moves a little between reads (${delta > 0 ? '+' : ''}${round(delta)})` };
+  const smallHigh = d.registers === 2 ? top <= 0xff || (!isUnsigned(d.type) && top >= 0xff00) : [0, 0xffff].includes(top) && [0, 0xffff].includes(now[1] as number);
+  if (d.registers > 1 && smallHigh && bothNonZero && Math.abs(d.value) > 65535 && Math.abs(delta) <= 0.05 * Math.abs(d.value) && (high === 0 || (high === 1 && Math.abs(delta) < 32768)) && Math.abs(delta) >= 16 && !floatSibling) {
+    return { kind: 'moving', score: 0.87, hint: `moves a little between reads (${delta > 0 ? '+' : ''}${round(delta)})` };
   }
   if (d.registers === 1 && Math.abs(delta) <= 100 && bothNonZero) return { kind: 'moving', score: 0, hint: `moves a little between reads (${delta > 0 ? '+' : ''}${round(delta)})` };
   return undefined;
@@ -239,6 +244,8 @@ function scoreDecoding(d: Decoding, slice: ArrayLike<number>, motion: Motion | u
     const words = Array.from({ length: d.registers }, (_, i) => slice[i] as number);
     if (d.order === 'abcd' && d.value < 0 && d.value !== -1 && words.slice(0, -1).every((w) => w === 0xffff)) {
       scored = { score: scored.score + 0.25, hints: [...scored.hints, 'negative, sign-extended'] };
+    } else if (d.order === 'abcd' && !isUnsigned(d.type) && d.value > 0 && words.slice(0, -1).every((w) => w === 0) && (words.at(-1) as number) < 0x8000) {
+      scored = { score: scored.score + 0.15, hints: [...scored.hints, 'high words 0 (sign-extended)'] };
     }
   }
   if (scored === undefined || scored.score < PLAUSIBLE_SCORE) return undefined;
@@ -321,13 +328,15 @@ export function scanBlock(input: ScanInput): ScanStart[] {
 /** The moving decodings, strongest first, claim their registers from what overlaps them. */
 function claimRegisters(table: ScanTable, analyses: StartAnalysis[]): void {
   const all = analyses.flatMap((a) => a.candidates);
-  const anchors = all.filter((c) => c.motion !== undefined).sort((a, b) => b.score - a.score || b.registers - a.registers);
+  // Exact steps of a wide counter are the rarest by chance: they claim first.
+  const wideCounter = (c: Candidate) => (c.motion === 'counter' && c.registers > 1 ? 1 : 0);
+  const anchors = all.filter((c) => c.motion !== undefined).sort((a, b) => wideCounter(b) - wideCounter(a) || b.score - a.score || b.registers - a.registers);
   const demoted = new Set<Candidate>();
   for (const anchor of anchors) {
     if (demoted.has(anchor)) continue;
     const end = anchor.offset + anchor.registers;
     for (const c of all) {
-      if (c === anchor || demoted.has(c) || c.score > anchor.score) continue;
+      if (c === anchor || demoted.has(c) || (c.score > anchor.score && wideCounter(anchor) === 0)) continue;
       if (c.offset >= end || c.offset + c.registers <= anchor.offset) continue;
       if (c.offset === anchor.offset && c.registers >= anchor.registers) continue; // an alternative reading of the same start
       c.score = Math.max(PLAUSIBLE_SCORE, round(c.score / 2));
