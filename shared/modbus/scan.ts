@@ -194,8 +194,8 @@ function motionOf(d: Decoding, later: Decoding | undefined, slice: ArrayLike<num
   if (!isInteger(d.type)) {
     // A measured value moves its whole mantissa: the low word changes by more than a few
     // counts and not only in its high byte (that is a neighbour's slowly moving word).
-    if (!plausibleFloatValue(d) || !plausibleFloatValue(later) || Math.sign(d.value) !== Math.sign(later.value)) return undefined;
     if (low === 0) return { kind: 'moving', score: 0, hint: 'only its high word moves between reads' };
+    if (!plausibleFloatValue(d) || !plausibleFloatValue(later) || Math.sign(d.value) !== Math.sign(later.value)) return undefined;
     if (low < 16 || low % 256 === 0) return undefined;
     const ratio = Math.abs(later.value / d.value);
     if (ratio > 1000 || ratio < 1e-3) return undefined;
@@ -339,6 +339,8 @@ function claimRegisters(table: ScanTable, analyses: StartAnalysis[]): void {
       if (c === anchor || demoted.has(c) || (c.score > anchor.score && wideCounter(anchor) === 0)) continue;
       if (c.offset >= end || c.offset + c.registers <= anchor.offset) continue;
       if (c.offset === anchor.offset && c.registers >= anchor.registers) continue; // an alternative reading of the same start
+      // A live float64 is not taken apart by the live float32 of its own half.
+      if (c.motion === 'live' && anchor.motion === 'live' && c.offset <= anchor.offset && c.offset + c.registers >= end) continue;
       c.score = Math.max(PLAUSIBLE_SCORE, round(c.score / 2));
       c.hints.push(`overlaps ${table}:${anchor.offset} ${anchor.type} ${anchor.order} (${anchor.hints[0] ?? ''})`);
       demoted.add(c);
