@@ -11,9 +11,9 @@ import { recordingContext } from '../../support/driver-harness.js';
 // type and order): over several live scans through the real Modbus TCP driver, each
 // documented numeric start register ranks its documented type and order first, except a
 // few where one scan's two reads can leave a neighbour's reading ahead (hr:1 next to a live
-// float, hr:6 feed flow while it settles, hr:12 next to a counter, hr:50 a shaft angle
+// float, hr:6 feed flow while it settles, hr:12 next to a counter, hr:49 and hr:50 next to a shaft angle
 // that is positive): those must rank it second at worst.
-const SECOND_AT_WORST = new Set(['hr:1:int16', 'hr:6:float32:badc', 'hr:12:int32:cdab', 'hr:50:int32']);
+const SECOND_AT_WORST = new Set(['hr:1:int16', 'hr:6:float32:badc', 'hr:12:int32:cdab', 'hr:49:int16:badc', 'hr:50:int32']);
 let plant: DemoPlant;
 beforeAll(async () => {
   plant = await startDemoPlant({ port: 0 });
@@ -49,7 +49,7 @@ function plantRegisterStarts(): Documented[] {
 }
 
 describe('the register-map assistant on the demo plant', () => {
-  it('ranks the documented type and order first at the documented starts (second at worst at four), scan after scan', async () => {
+  it('ranks the documented type and order first at the documented starts (second at worst at five), scan after scan', async () => {
     const settings = modbusTcpSettingsSchema.parse({ host: '127.0.0.1', port: plant.port, unitId: 1, timeoutMs: 2000 });
     const range = parseScanRange('hr:0', 62, (t) => modbusTcpDriver.parseAddress(t));
     const misses: string[] = [];
