@@ -140,63 +140,146 @@ function scoreInteger(d: Decoding): Scored | undefined {
   let score: number;
   let hint: string;
   if (magnitude <= 1000) [score, hint] = [0.5, 'small integer (|n| <= 1000)'];
+  else if (magnitude <= 10000) [score, hint] = [0.42, 'integer up to 10000'];
   else if (magnitude <= 65535) [score, hint] = [0.35, 'integer within 16 bits'];
   else if (magnitude <= 1e7) [score, hint] = [0.2, 'integer up to 1e7'];
   else if (magnitude <= 2 ** 32 && d.registers === 2) [score, hint] = [0.1 + width, 'large integer'];
+  else if (d.registers === 4) [score, hint] = [0.1 + width, 'large integer'];
   else return undefined;
   const hints = [hint];
-  if (v % 100 === 0) {
+  if (magnitude <= 10000 && v % 100 === 0) {
     score += 0.1;
     hints.push('round');
-  } else if (v % 10 === 0) {
+  } else if (magnitude <= 10000 && v % 10 === 0) {
     score += 0.05;
     hints.push('round');
   }
   return { score: score - width, hints };
 }
 
-/** A value that grew a little between the two reads (a counter or a totalizer). */
-function countsUp(d: Decoding, laterValue: number | undefined): number | undefined {
-  if (laterValue === undefined || !Number.isFinite(laterValue) || !Number.isFinite(d.value)) return undefined;
-  const delta = laterValue - d.value;
-  if (!(delta > 0)) return undefined;
-  if (isInteger(d.type)) return delta <= 1000 ? delta : undefined;
-  return d.value !== 0 && delta / Math.abs(d.value) <= 0.01 ? delta : undefined;
+/** The words of a decoding in value order (most significant first). */
+function valueWords(d: Decoding, slice: ArrayLike<number>): number[] {
+  const words = Array.from({ length: d.registers }, (_, i) => slice[i] as number);
+  const swapBytes = (w: number) => ((w & 0xff) << 8) | (w >> 8);
+  const ordered = d.order === 'cdab' || d.order === 'dcba' ? words.reverse() : words;
+  return d.order === 'badc' || d.order === 'dcba' ? ordered.map(swapBytes) : ordered;
 }
 
-function scoreDecoding(d: Decoding, slice: ArrayLike<number>, laterValue: number | undefined): Scored | undefined {
-  const delta = countsUp(d, laterValue);
+/** A plausible float value: finite, normal, within 1e-3..1e7. */
+function plausibleFloatValue(d: Decoding): boolean {
+  const m = Math.abs(d.value);
+  return Number.isFinite(d.value) && m >= FLOAT_LOW && m <= FLOAT_HIGH && m >= (d.type === 'float32' ? FLOAT32_MIN_NORMAL : FLOAT64_MIN_NORMAL);
+}
+
+const wordDelta = (a: number, b: number): number => {
+  const d = Math.abs(b - a);
+  return Math.min(d, 0x10000 - d);
+};
+
+/** What the second read says of a decoding: a live analog, a counter, a moving integer. */
+interface Motion {
+  kind: 'live' | 'counter' | 'moving';
+  score: number;
+  hint: string;
+}
+
+function motionOf(d: Decoding, later: Decoding | undefined, slice: ArrayLike<number>, laterSlice: ArrayLike<number> | undefined, siblings: readonly Decoding[]): Motion | undefined {
+  if (later === undefined || laterSlice === undefined || !Number.isFinite(d.value) || !Number.isFinite(later.value)) return undefined;
+  const delta = later.value - d.value;
+  if (delta === 0) return undefined;
+  const now = valueWords(d, slice);
+  const then = valueWords(later, laterSlice);
+  const low = wordDelta(now[now.length - 1] as number, then[then.length - 1] as number);
+  const high = wordDelta(now[0] as number, then[0] as number);
+  if (!isInteger(d.type)) {
+    // A measured value moves its whole mantissa: the low word changes by more than a few
+    // counts and not only in its high byte (that is a neighbour's slowly moving word).
+    if (low === 0) return { kind: 'moving', score: 0, hint: 'only its high word moves between reads' };
+    if (!plausibleFloatValue(d) || !plausibleFloatValue(later) || Math.sign(d.value) !== Math.sign(later.value)) return undefined;
+    if (low < 16 || low % 256 === 0) return undefined;
+    const ratio = Math.abs(later.value / d.value);
+    if (ratio > 1000 || ratio < 1e-3) return undefined;
+    const relative = Math.abs(delta) / Math.abs(d.value);
+    const hint = `live analog: changes by ${round(relative * 100)} % between reads`;
+    // A float64 whose second word moves by few counts is smooth where the float32 of its top half is not.
+    const smooth64 = d.type === 'float64' && wordDelta(now[1] as number, then[1] as number) < 2048;
+    const score = smooth64 ? 0.92 : (relative <= 0.5 ? 0.9 : 0.75) - (d.type === 'float64' ? 0.02 : 0);
+    return { kind: 'live', score, hint };
+  }
+  if (d.status !== undefined || later.status !== undefined) return undefined;
+  // A real integer of more than one register would rather not read as a plausible float in another order.
+  const floatSibling = siblings.some((o) => !isInteger(o.type) && o.registers === d.registers && plausibleFloatValue(o) && (valueWords(o, slice).at(-1) as number) & 0xff && (valueWords(o, slice).at(-1) as number) >> 8);
+  if (Math.abs(delta) % 256 === 0) return undefined; // steps of 256: swapped bytes of a counting word
+  const lowWord = now[now.length - 1] as number;
+  const pairedHigh = d.registers > 1 && now.slice(0, -1).some((w) => w !== 0 && w !== 0xffff);
+  const top = now[0] as number;
+  // The high words of a counter are in use but not garbage: under 0x1000 (64 bits: the top two 0).
+  const plausibleHigh = d.registers === 1 || (d.registers === 2 ? top < 0x1000 : (top === 0 && (now[1] as number) < 0x1000) || (!isUnsigned(d.type) && top === 0xffff && (now[1] as number) >= 0xf000));
+  const bothNonZero = d.value !== 0 && later.value !== 0 && Math.sign(d.value) === Math.sign(later.value);
+  // An unsigned reading of a negative value that moves up is the signed value moving, not a count.
+  const negativeAsUnsigned = isUnsigned(d.type) && (now[0] as number) >= 0x8000;
+  if (delta > 0 && delta <= 1000 && bothNonZero && plausibleHigh && !negativeAsUnsigned && (d.registers === 1 || pairedHigh) && !floatSibling && !(pairedHigh && d.registers === 2 && Math.abs(asInt16(lowWord)) <= 2048)) {
+    const step = delta <= 10 ? 0.1 : delta <= 100 ? 0.05 : 0;
+    return { kind: 'counter', score: 0.6 + step + (pairedHigh ? 0.1 : 0) + 0.01 * d.registers + (isUnsigned(d.type) ? 0.02 : 0), hint: `counts up between reads (+${round(delta)})` };
+  }
+  const smallHigh = d.registers === 2 ? top <= 0xff || (!isUnsigned(d.type) && top >= 0xff00) : [0, 0xffff].includes(top) && [0, 0xffff].includes(now[1] as number);
+  if (d.registers > 1 && smallHigh && bothNonZero && Math.abs(d.value) > 65535 && Math.abs(delta) <= 0.05 * Math.abs(d.value) && (high === 0 || (high === 1 && Math.abs(delta) < 32768)) && Math.abs(delta) >= 16 && !floatSibling) {
+    return { kind: 'moving', score: 0.87, hint: `moves a little between reads (${delta > 0 ? '+' : ''}${round(delta)})` };
+  }
+  if (d.registers === 1 && Math.abs(delta) <= 100 && bothNonZero) return { kind: 'moving', score: 0, hint: `moves a little between reads (${delta > 0 ? '+' : ''}${round(delta)})` };
+  return undefined;
+}
+
+function scoreDecoding(d: Decoding, slice: ArrayLike<number>, motion: Motion | undefined): Scored | undefined {
   let scored = isInteger(d.type) ? scoreInteger(d) : scoreFloat(d, slice);
-  if (delta !== undefined) {
+  if (motion !== undefined) {
     const base = scored ?? { score: 0, hints: [] };
-    // Steps of a few counts are likelier than 256 (a swapped low byte) or more.
-    const step = delta <= 10 ? 0.45 : delta <= 100 ? 0.38 : 0.3;
-    const bonus = step + (isUnsigned(d.type) ? 0.05 : 0);
-    scored = { score: base.score + bonus, hints: [`counts up between reads (+${round(delta)})`, ...base.hints] };
+    if (motion.score > 0) scored = { score: Math.max(base.score, motion.score), hints: [motion.hint, ...base.hints] };
+    else if (scored !== undefined) {
+      // A float whose low word stands still while its high word moves is two 16-bit values; a small integer that moves is alive.
+      scored = { score: isInteger(d.type) ? base.score + 0.1 : base.score * 0.4, hints: [...base.hints, motion.hint] };
+    }
+  } else if (scored !== undefined && isInteger(d.type) && d.registers > 1) {
+    // A negative value sign-extended over its high words (0xFFFF...) is a wide integer.
+    const words = Array.from({ length: d.registers }, (_, i) => slice[i] as number);
+    if (d.order === 'abcd' && d.value < 0 && d.value !== -1 && words.slice(0, -1).every((w) => w === 0xffff)) {
+      scored = { score: scored.score + 0.25, hints: [...scored.hints, 'negative, sign-extended'] };
+    } else if (d.order === 'abcd' && !isUnsigned(d.type) && d.value > 0 && words.slice(0, -1).every((w) => w === 0) && (words.at(-1) as number) < 0x8000) {
+      scored = { score: scored.score + 0.15, hints: [...scored.hints, 'high words 0 (sign-extended)'] };
+    }
   }
   if (scored === undefined || scored.score < PLAUSIBLE_SCORE) return undefined;
   return { score: Math.min(1, round(scored.score)), hints: scored.hints };
 }
 
+type Candidate = ScanCandidate & { registers: number; offset: number; motion?: Motion['kind'] };
+
 interface StartAnalysis {
   offset: number;
-  candidates: Array<ScanCandidate & { registers: number }>;
+  candidates: Candidate[];
 }
 
 /**
  * For each start register of the block, the plausible decodings ranked most plausible
- * first, and the offset hint when the best multi-register value also decodes, with the
- * same type, at the register before or after.
+ * first, and the offset hint when the best value also decodes, with the same type, at
+ * the register before or after.
+ *
+ * With a second read, what moves decides: a float whose whole mantissa moves is a live
+ * analog, an integer that grows by a few counts a counter, a wide integer that moves by a
+ * little a live integer. The strongest of those claim their registers: a decoding at
+ * another start that overlaps them (or a narrower one at the same start, such as the top
+ * word of a live float) is halved.
  */
 export function scanBlock(input: ScanInput): ScanStart[] {
   const { table, start, words, later } = input;
   const analyses: StartAnalysis[] = [];
+  const hasLater = later !== undefined && later.length === words.length;
   for (let index = 0; index < words.length; index++) {
     const offset = start + index;
     const decodings = decodeAll(words, index);
-    const laterDecodings = later !== undefined && later.length === words.length ? decodeAll(later, index) : undefined;
+    const laterDecodings = hasLater ? decodeAll(later, index) : undefined;
     const seen = new Set<string>();
-    const candidates: StartAnalysis['candidates'] = [];
+    const candidates: Candidate[] = [];
     decodings.forEach((d, n) => {
       // An order that reads the same as an earlier one (e.g. 0x0000 swapped) adds nothing.
       const key = `${d.type}=${d.value}`;
@@ -205,9 +288,12 @@ export function scanBlock(input: ScanInput): ScanStart[] {
       const slice = Array.from({ length: d.registers }, (_, i) => words[index + i] as number);
       // Registers all 0 read 0 in every type: say it once, as uint16.
       if (d.type !== 'uint16' && slice.every((w) => w === 0)) return;
-      const scored = scoreDecoding(d, slice, laterDecodings?.[n]?.value);
+      const laterSlice = hasLater ? Array.from({ length: d.registers }, (_, i) => later[index + i] as number) : undefined;
+      const siblings = decodings.filter((o) => o !== d && o.registers === d.registers);
+      const motion = motionOf(d, laterDecodings?.[n], slice, laterSlice, siblings);
+      const scored = scoreDecoding(d, slice, motion);
       if (scored === undefined) return;
-      candidates.push({
+      const candidate: Candidate = {
         type: d.type,
         order: d.label,
         value: d.value,
@@ -215,26 +301,74 @@ export function scanBlock(input: ScanInput): ScanStart[] {
         hints: scored.hints,
         tagAddress: scanTagAddress(table, offset, d.type, d.order),
         registers: d.registers,
-      });
+        offset,
+      };
+      if (motion !== undefined && motion.score > 0) candidate.motion = motion.kind;
+      candidates.push(candidate);
     });
+    analyses.push({ offset, candidates });
+  }
+  claimRegisters(table, analyses);
+  for (const analysis of analyses) {
     // Stable: equal scores keep the type order of scanTypes (simpler types first).
-    candidates.sort((a, b) => b.score - a.score);
-    analyses.push({ offset, candidates: mergeSignedTwins(candidates) });
+    analysis.candidates.sort((a, b) => b.score - a.score);
+    analysis.candidates = preferWide(mergeSignedTwins(analysis.candidates));
   }
   return analyses.map((analysis, index) => {
-    const result: ScanStart = { address: `${table}:${analysis.offset}`, candidates: analysis.candidates.map(({ registers: _registers, ...c }) => c) };
+    const result: ScanStart = {
+      address: `${table}:${analysis.offset}`,
+      candidates: analysis.candidates.map(({ registers: _registers, offset: _offset, motion: _motion, ...c }) => c),
+    };
     const hint = offsetHint(table, analysis, [analyses[index - 1], analyses[index + 1]]);
     if (hint !== undefined) result.offsetHint = hint;
     return result;
   });
 }
 
+/** The moving decodings, strongest first, claim their registers from what overlaps them. */
+function claimRegisters(table: ScanTable, analyses: StartAnalysis[]): void {
+  const all = analyses.flatMap((a) => a.candidates);
+  // Exact steps of a wide counter are the rarest by chance: they claim first.
+  const wideCounter = (c: Candidate) => (c.motion === 'counter' && c.registers > 1 ? 1 : 0);
+  const anchors = all.filter((c) => c.motion !== undefined).sort((a, b) => wideCounter(b) - wideCounter(a) || b.score - a.score || b.registers - a.registers);
+  const demoted = new Set<Candidate>();
+  for (const anchor of anchors) {
+    if (demoted.has(anchor)) continue;
+    const end = anchor.offset + anchor.registers;
+    for (const c of all) {
+      if (c === anchor || demoted.has(c) || (c.score > anchor.score && wideCounter(anchor) === 0)) continue;
+      if (c.offset >= end || c.offset + c.registers <= anchor.offset) continue;
+      if (c.offset === anchor.offset && c.registers >= anchor.registers) continue; // an alternative reading of the same start
+      // A live float64 is not taken apart by the live float32 of its own half.
+      if (c.motion === 'live' && anchor.motion === 'live' && c.offset <= anchor.offset && c.offset + c.registers >= end) continue;
+      c.score = Math.max(PLAUSIBLE_SCORE, round(c.score / 2));
+      c.hints.push(`overlaps ${table}:${anchor.offset} ${anchor.type} ${anchor.order} (${anchor.hints[0] ?? ''})`);
+      demoted.add(c);
+    }
+  }
+}
+
+/** A wide integer that reads the same as a narrower one beyond 16 bits: its high words extend it. */
+function preferWide(candidates: Candidate[]): Candidate[] {
+  const out = [...candidates];
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i] as Candidate;
+    if (!isInteger(c.type as ScanType) || typeof c.value !== 'number' || Math.abs(c.value) <= 65535) continue;
+    const j = out.findIndex((o, k) => k > i && isInteger(o.type as ScanType) && o.value === c.value && o.registers > c.registers);
+    if (j < 0) continue;
+    const wide = out[j] as Candidate;
+    out.splice(j, 1);
+    out.splice(i, 0, { ...wide, score: Math.max(wide.score, c.score), hints: [...wide.hints, `reads the same as ${c.type} ${c.order}; the high words extend it`] });
+  }
+  return out;
+}
+
 /**
  * A non-negative value reads the same as intN and uintN: keep one. The signed type wins a
  * tie (a value that can go negative then reads right too); a counter keeps its unsigned type.
  */
-function mergeSignedTwins(candidates: StartAnalysis['candidates']): StartAnalysis['candidates'] {
-  const dropped = new Set<StartAnalysis['candidates'][number]>();
+function mergeSignedTwins(candidates: Candidate[]): Candidate[] {
+  const dropped = new Set<Candidate>();
   for (const c of candidates) {
     if (!c.type.startsWith('uint') || dropped.has(c)) continue;
     const signedType = c.type.slice(1);

@@ -22,8 +22,8 @@ import type { Logger } from '../log.js';
  */
 
 export const MODBUS_DRIVERS: readonly string[] = ['modbus-tcp', 'modbus-rtu'];
-/** Gap between the two reads, so a counter has time to count. */
-export const SECOND_READ_AFTER_MS = 1000;
+/** Gap between the two reads, so a counter has time to count (one that counts once a second at least once). */
+export const SECOND_READ_AFTER_MS = 1500;
 
 /** A scan input or device problem, in words; the host maps it to an API error code. */
 export class ScanError extends Error {
