@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ApiError } from '../../../shared/api/contract.js';
 import type { TagsImportReport } from '../../../shared/api/types.js';
-import { CSV_ENCODING_LABELS, type CsvEncoding, decodeCsvBytes } from '../../../shared/mapping/csv.js';
+import { CSV_ENCODING_LABELS, type CsvEncoding, decodeCsvBytes, formatCsvIssue } from '../../../shared/mapping/csv.js';
 import { formatBytes, formatCount } from '../format/format.js';
 import { useEditorStore, useSession } from '../session-context.js';
 import { ErrorNotice } from './ErrorNotice.js';
@@ -47,9 +47,7 @@ function Preview({ report }: { report: TagsImportReport }) {
           </div>
           <ul className="issue-lines">
             {report.errors.slice(0, 200).map((e, i) => (
-              <li key={`e${i}`}>
-                row {e.row}, column {e.column}: {e.message}
-              </li>
+              <li key={`e${i}`}>{formatCsvIssue(e)}</li>
             ))}
             {report.issues.slice(0, 50).map((e, i) => (
               <li key={`i${i}`}>
