@@ -52,7 +52,7 @@ export function rawInsert(batches: Reading[][], dbPath: string): number {
         id = select.get(r.tagId) as number;
         ids.set(r.tagId, id);
       }
-      return [Math.floor(r.ts / BUCKET_MS), id, r.ts, r.value as number, 0, null] as const;
+      return [Math.floor(r.ts / BUCKET_MS), id, r.ts, r.value as number, 0, null, null] as const;
     }),
   );
   const ins = db.prepare(sql.insertReading);

@@ -128,43 +128,59 @@ function compileDeadband(deadband: Deadband | undefined, scaling: Scaling): Comp
 
 /** Deadband: a value is reported when it moved at least the threshold, or when its quality or status changed. */
 function report(point: CompiledPoint, reading: Reading): boolean {
+  // No deadband: every sample is a reading, and nothing needs remembering.
+  if (point.threshold === undefined) return true;
   const last = point.last;
-  const keep = (): boolean => {
-    point.last = { value: reading.value, quality: reading.quality, status: reading.status };
-    return true;
-  };
-  if (point.threshold === undefined || last === undefined) return keep();
-  if (last.quality !== reading.quality || last.status !== reading.status) return keep();
-  if (typeof reading.value === 'number' && typeof last.value === 'number') {
+  let changed: boolean;
+  if (last === undefined || last.quality !== reading.quality || last.status !== reading.status) changed = true;
+  else if (typeof reading.value === 'number' && typeof last.value === 'number') {
     const moved = Math.abs(reading.value - last.value);
-    return moved > 0 && moved >= point.threshold(last.value) ? keep() : false;
-  }
-  return reading.value !== last.value ? keep() : false;
+    changed = moved > 0 && moved >= point.threshold(last.value);
+  } else changed = reading.value !== last.value;
+  if (changed) point.last = { value: reading.value, quality: reading.quality, status: reading.status };
+  return changed;
 }
 
 function normalize(point: CompiledPoint, sample: RawSample, all: readonly CompiledPoint[]): Reading {
   const spec = point.spec;
-  const time = timeOf(spec, sample, all);
-  const stamp = (reading: Reading): Reading => {
-    if (time.receiveTs !== reading.ts) reading.receiveTs = time.receiveTs;
-    if (time.note !== undefined) {
-      if (reading.quality === 'good') {
-        reading.quality = 'uncertain';
-        reading.status = time.note;
-      } else if (reading.status === undefined) reading.status = time.note;
-    }
-    return reading;
-  };
-  const ts = time.ts;
+  // Time first (no allocation on the hot path: receive and device time are two branches).
+  const receiveTs = Math.round(sample.receiveTs);
+  let ts = receiveTs;
+  let note: string | undefined;
+  const rule = spec.time;
+  if (rule === undefined || rule.source === 'device') ts = sample.sourceTs === undefined ? receiveTs : Math.round(sample.sourceTs);
+  else if (rule.source === 'point') {
+    const time = all[rule.point]?.time;
+    if (time === undefined || sample.receiveTs - time.receiveTs > TIME_POINT_FRESH_MS) note = `timestamp point ${rule.describe} has no fresh value; receive time used`;
+    else if ('error' in time) note = `timestamp point ${rule.describe}: ${time.error}; receive time used`;
+    else ts = Math.round(time.ms);
+  }
+  return stamp(decodeValue(point, sample, ts), receiveTs, note);
+}
+
+/** Adds the receive time where it differs, and a timestamp point's problem to the quality. */
+function stamp(reading: Reading, receiveTs: number, note: string | undefined): Reading {
+  if (receiveTs !== reading.ts) reading.receiveTs = receiveTs;
+  if (note !== undefined) {
+    if (reading.quality === 'good') {
+      reading.quality = 'uncertain';
+      reading.status = note;
+    } else if (reading.status === undefined) reading.status = note;
+  }
+  return reading;
+}
+
+function decodeValue(point: CompiledPoint, sample: RawSample, ts: number): Reading {
+  const spec = point.spec;
   if (sample.raw === undefined || sample.quality === 'bad') {
-    return stamp({ tagId: spec.tagId, ts, value: null, quality: 'bad', status: sample.status ?? 'bad' });
+    return { tagId: spec.tagId, ts, value: null, quality: 'bad', status: sample.status ?? 'bad' };
   }
   let value: Value;
   let quality: Quality = sample.quality;
   let status = sample.status;
   const raw = sample.raw;
   if (raw.kind === 'registers') {
-    if (spec.decode.kind !== 'registers') return stamp(mismatch(spec, ts));
+    if (spec.decode.kind !== 'registers') return mismatch(spec, ts);
     const decoded = decodeRegisters(raw.words, spec.decode);
     value = decoded.value;
     if (decoded.status !== undefined) {
@@ -177,11 +193,11 @@ function normalize(point: CompiledPoint, sample: RawSample, all: readonly Compil
     value = raw.value;
   }
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return stamp({ tagId: spec.tagId, ts, value: null, quality: 'bad', status: StatusText.notANumber });
+    if (!Number.isFinite(value)) return { tagId: spec.tagId, ts, value: null, quality: 'bad', status: StatusText.notANumber };
     const sentinel = point.sentinels?.get(value);
-    if (sentinel !== undefined) return stamp({ tagId: spec.tagId, ts, value: null, quality: sentinel.quality, status: sentinel.reason });
+    if (sentinel !== undefined) return { tagId: spec.tagId, ts, value: null, quality: sentinel.quality, status: sentinel.reason };
     const band = point.signal?.(value);
-    if (band?.quality === 'bad') return stamp({ tagId: spec.tagId, ts, value: null, quality: 'bad', status: band.status });
+    if (band?.quality === 'bad') return { tagId: spec.tagId, ts, value: null, quality: 'bad', status: band.status };
     value = point.scale(value);
     if (band !== undefined) {
       quality = worse(quality, band.quality);
@@ -190,7 +206,7 @@ function normalize(point: CompiledPoint, sample: RawSample, all: readonly Compil
   }
   if (spec.dataType !== undefined) {
     const typed = toDataType(value, spec.dataType);
-    if (typed === undefined) return stamp({ tagId: spec.tagId, ts, value: null, quality: 'bad', status: `value ${JSON.stringify(value)} is not a ${spec.dataType}; check the tag's data type` });
+    if (typed === undefined) return { tagId: spec.tagId, ts, value: null, quality: 'bad', status: `value ${JSON.stringify(value)} is not a ${spec.dataType}; check the tag's data type` };
     value = typed;
   }
   const range = spec.quality?.range;
@@ -201,20 +217,7 @@ function normalize(point: CompiledPoint, sample: RawSample, all: readonly Compil
   const reading: Reading = { tagId: spec.tagId, ts, value, quality };
   // Good readings may carry a note too (BACnet "overridden", "in alarm").
   if (status !== undefined) reading.status = status;
-  return stamp(reading);
-}
-
-function timeOf(spec: NormalizedPoint, sample: RawSample, all: readonly CompiledPoint[]): { ts: number; receiveTs: number; note?: string } {
-  const receiveTs = Math.round(sample.receiveTs);
-  const rule = spec.time ?? { source: 'device' };
-  if (rule.source === 'receive') return { ts: receiveTs, receiveTs };
-  if (rule.source === 'device') return { ts: Math.round(sample.sourceTs ?? sample.receiveTs), receiveTs };
-  const time = all[rule.point]?.time;
-  if (time === undefined || sample.receiveTs - time.receiveTs > TIME_POINT_FRESH_MS) {
-    return { ts: receiveTs, receiveTs, note: `timestamp point ${rule.describe} has no fresh value; receive time used` };
-  }
-  if ('error' in time) return { ts: receiveTs, receiveTs, note: `timestamp point ${rule.describe}: ${time.error}; receive time used` };
-  return { ts: Math.round(time.ms), receiveTs };
+  return reading;
 }
 
 const severity: Record<Quality, number> = { good: 0, uncertain: 1, bad: 2 };
