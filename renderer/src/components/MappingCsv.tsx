@@ -123,7 +123,7 @@ export function ImportCsvDialog({ onClose }: { onClose(): void }) {
             {report?.applied === true ? 'Close' : 'Cancel'}
           </button>
           <button type="button" className="button button-primary" data-testid="import-apply" disabled={!canApply} onClick={() => file !== undefined && void start(file.csv, true)}>
-            Apply {report === undefined ? '' : `${formatCount(report.creates.length + report.updates.length + report.deletes.length)} changes`}
+            Apply {report === undefined ? '' : changeCount(report.creates.length + report.updates.length + report.deletes.length)}
           </button>
         </>
       }
@@ -221,4 +221,8 @@ export function ExportCsvDialog({ onClose }: { onClose(): void }) {
       )}
     </Modal>
   );
+}
+
+function changeCount(n: number): string {
+  return `${formatCount(n)} change${n === 1 ? '' : 's'}`;
 }
