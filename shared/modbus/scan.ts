@@ -181,6 +181,8 @@ interface Motion {
   kind: 'live' | 'counter' | 'moving';
   score: number;
   hint: string;
+  /** False: a weak sign of motion that takes no registers from overlapping decodings. */
+  claims?: false;
 }
 
 function motionOf(d: Decoding, later: Decoding | undefined, slice: ArrayLike<number>, laterSlice: ArrayLike<number> | undefined, siblings: readonly Decoding[]): Motion | undefined {
@@ -196,9 +198,12 @@ function motionOf(d: Decoding, later: Decoding | undefined, slice: ArrayLike<num
     // counts and not only in its high byte (that is a neighbour's slowly moving word).
     if (low === 0) return { kind: 'moving', score: 0, hint: 'only its high word moves between reads' };
     if (!plausibleFloatValue(d) || !plausibleFloatValue(later) || Math.sign(d.value) !== Math.sign(later.value)) return undefined;
-    if (low < 16 || low % 256 === 0) return undefined;
+    if (low < 16) return undefined;
     const ratio = Math.abs(later.value / d.value);
     if (ratio > 1000 || ratio < 1e-3) return undefined;
+    // Only the high byte of the low word moved: a neighbour's slowly moving word, unless the
+    // high word moved too (then the low byte standing still is chance): weak, and claims nothing.
+    if (low % 256 === 0) return high === 0 || d.type !== 'float32' ? undefined : { kind: 'live', score: 0.5, hint: 'both words move between reads (its lowest byte stood still)', claims: false };
     const relative = Math.abs(delta) / Math.abs(d.value);
     const hint = `live analog: changes by ${round(relative * 100)} % between reads`;
     // A float64 whose second word moves by few counts is smooth where the float32 of its top half is not.
@@ -303,9 +308,10 @@ export function scanBlock(input: ScanInput): ScanStart[] {
         registers: d.registers,
         offset,
       };
-      if (motion !== undefined && motion.score > 0) candidate.motion = motion.kind;
+      if (motion !== undefined && motion.score > 0 && motion.claims !== false) candidate.motion = motion.kind;
       candidates.push(candidate);
     });
+    preferModest(candidates);
     analyses.push({ offset, candidates });
   }
   claimRegisters(table, analyses);
@@ -323,6 +329,22 @@ export function scanBlock(input: ScanInput): ScanStart[] {
     if (hint !== undefined) result.offsetHint = hint;
     return result;
   });
+}
+
+/**
+ * Two orders of the same registers that both read as a live float (their high words stood
+ * still between reads, so the motion cannot tell them apart): a field value is likelier
+ * near 1 than near 1e5, so the order whose magnitude is nearest 1 (on a log scale) wins.
+ */
+function preferModest(candidates: Candidate[]): void {
+  for (const registers of [2, 4]) {
+    const live = candidates.filter((c) => c.registers === registers && c.motion === 'live' && typeof c.value === 'number' && c.value !== 0);
+    if (live.length < 2) continue;
+    const distance = (c: Candidate) => Math.abs(Math.log10(Math.abs(c.value as number)));
+    const modest = live.reduce((a, b) => (distance(b) < distance(a) ? b : a));
+    modest.score = Math.min(1, round(modest.score + 0.01));
+    modest.hints.push('nearest 1 of the live orders of these registers');
+  }
 }
 
 /** The moving decodings, strongest first, claim their registers from what overlaps them. */

@@ -11,7 +11,7 @@ import { recordingContext } from '../../support/driver-harness.js';
 // type and order): over several live scans through the real Modbus TCP driver, each
 // documented numeric start register ranks its documented type and order first, except a
 // few where one scan's two reads can leave a neighbour's reading ahead (hr:1 next to a live
-// float, hr:6 feed flow while it settles, hr:12 next to a counter, hr:49 and hr:50 next to a shaft angle
+// float, hr:6 feed flow while it settles (with the pressure after it, it reads as a live float64 ghefcdab), hr:12 next to a counter, hr:49 and hr:50 next to a shaft angle
 // that is positive): those must rank it second at worst.
 const SECOND_AT_WORST = new Set(['hr:1:int16', 'hr:6:float32:badc', 'hr:12:int32:cdab', 'hr:49:int16:badc', 'hr:50:int32']);
 let plant: DemoPlant;

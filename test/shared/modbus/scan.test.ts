@@ -167,4 +167,23 @@ describe('scanBlock', () => {
       for (const s of scores) expect(s >= 0.1 && s <= 1).toBe(true);
     }
   });
+
+  it('of two live orders of the same registers whose high word stood still, ranks the one nearer 1 first', () => {
+    // Feed flow 12.53 -> 12.51 m³/h as float32 badc: read as abcd it is 198046 -> 198027, also live.
+    const [first] = scanBlock({ table: 'hr', start: 0, words: [0x4841, 0x6787], later: [0x4841, 0x62ec] });
+    expect(first?.candidates[0]).toMatchObject({ type: 'float32', order: 'badc' });
+    expect(first?.candidates[0]?.hints).toContain('nearest 1 of the live orders of these registers');
+    expect(first?.candidates[1]).toMatchObject({ type: 'float32', order: 'abcd' });
+  });
+
+  it('takes a float32 whose two words both move as live, weakly, when its lowest byte stood still by chance', () => {
+    // 0.2704 -> 0.0894 as float32 badc: the low word 0x7216 -> 0x1416 keeps its low byte.
+    const [first] = scanBlock({ table: 'hr', start: 0, words: [0x8a3e, 0x1672], later: [0xb73d, 0x1614] });
+    expect(first?.candidates[0]).toMatchObject({ type: 'float32', order: 'badc', score: 0.5 });
+    expect(first?.candidates[0]?.hints[0]).toBe('both words move between reads (its lowest byte stood still)');
+    // With the high word standing still it is a neighbour's moving byte: no sign of life.
+    const [still] = scanBlock({ table: 'hr', start: 0, words: [0x8a3e, 0x1672], later: [0x8a3e, 0x1614] });
+    const badc = still?.candidates.find((c) => c.type === 'float32' && c.order === 'badc');
+    expect(badc?.hints.some((h) => h.startsWith('both words move'))).not.toBe(true);
+  });
 });
