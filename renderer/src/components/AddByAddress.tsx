@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { ApiError } from '../../../shared/api/contract.js';
-import { deriveId, type Issue, issuesByTagRow, isValidId, tagBlock } from '../forms/project-edits.js';
+import { deriveId, type Issue, newTagIdProblem, singleTagIssues, tagBlock } from '../forms/project-edits.js';
 import { formatCount } from '../format/format.js';
 import { useEditorStore, useSession, useSessionStore } from '../session-context.js';
 import { pollGroupsOf } from '../state/editor.js';
@@ -37,8 +37,8 @@ export function AddByAddress({ deviceId, driverId }: { deviceId: string; driverI
     setOther([]);
     setFailure(undefined);
     const local: Partial<Record<Field, string>> = {};
-    if (!isValidId(id)) local.id = 'use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit';
-    else if (taken.has(id)) local.id = `"${id}" is already a tag in this project`;
+    const idProblem = newTagIdProblem(id, taken);
+    if (idProblem !== undefined) local.id = idProblem;
     if (draft.name.trim() === '') local.name = 'required';
     if (draft.address.trim() === '') local.address = 'required';
     setErrors(local);
@@ -48,14 +48,7 @@ export function AddByAddress({ deviceId, driverId }: { deviceId: string; driverI
     setSaving(false);
     if (outcome.kind === 'error') setFailure(outcome.error);
     else if (outcome.kind === 'issues') {
-      const { rows, other: rest } = issuesByTagRow(outcome.issues, outcome.deviceIndex, outcome.tagBase);
-      const byField: Partial<Record<Field, string>> = {};
-      const unmatched = [...rest];
-      for (const issue of rows.get(0) ?? []) {
-        const field = issue.path.split(/[.[]/)[0] as Field;
-        if (field in draft) byField[field] = issue.message;
-        else unmatched.push(issue);
-      }
+      const { byField, other: unmatched } = singleTagIssues(outcome.issues, outcome.deviceIndex, outcome.tagBase, Object.keys(draft) as Field[]);
       setErrors(byField);
       setOther(unmatched);
     } else {

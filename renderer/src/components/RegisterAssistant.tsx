@@ -3,7 +3,7 @@ import type { ApiError } from '../../../shared/api/contract.js';
 import type { DeviceStatus, ModbusScan, ScanCandidate } from '../../../shared/api/types.js';
 import { decodeAll, type Decoding, type ScanTable } from '../../../shared/modbus/scan.js';
 import { scanAdvice } from '../api/errors.js';
-import { deriveId, type Issue, issuesByTagRow, isValidId, tagBlock } from '../forms/project-edits.js';
+import { deriveId, type Issue, newTagIdProblem, singleTagIssues, tagBlock } from '../forms/project-edits.js';
 import { formatCount } from '../format/format.js';
 import { timeWithZone } from '../format/time.js';
 import { useTimeFormats } from '../format/use-time-format.js';
@@ -362,8 +362,8 @@ function CreateTagDialog({ deviceId, picked, onClose, onCreated }: { deviceId: s
   async function create() {
     const local: Partial<Record<Field, string>> = {};
     if (name.trim() === '') local.name = 'required: the tag name engineers will see';
-    if (!isValidId(id)) local.id = 'use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit';
-    else if (taken.has(id)) local.id = `"${id}" is already a tag in this project`;
+    const idProblem = newTagIdProblem(id, taken);
+    if (idProblem !== undefined) local.id = idProblem;
     setErrors(local);
     setOther([]);
     setFailure(undefined);
@@ -373,14 +373,7 @@ function CreateTagDialog({ deviceId, picked, onClose, onCreated }: { deviceId: s
     setSaving(false);
     if (outcome.kind === 'error') setFailure(outcome.error);
     else if (outcome.kind === 'issues') {
-      const { rows, other: rest } = issuesByTagRow(outcome.issues, outcome.deviceIndex, outcome.tagBase);
-      const byField: Partial<Record<Field, string>> = {};
-      const unmatched = [...rest];
-      for (const issue of rows.get(0) ?? []) {
-        const field = issue.path.split(/[.[]/)[0] as Field;
-        if (['id', 'name', 'unit', 'pollGroup'].includes(field)) byField[field] = issue.message;
-        else unmatched.push(issue);
-      }
+      const { byField, other: unmatched } = singleTagIssues<Field>(outcome.issues, outcome.deviceIndex, outcome.tagBase, ['id', 'name', 'unit', 'pollGroup']);
       setErrors(byField);
       setOther(unmatched);
     } else {

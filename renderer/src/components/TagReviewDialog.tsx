@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { ApiError } from '../../../shared/api/contract.js';
-import { type Issue, issuesByTagRow, isValidId, type TagDraft, tagBlock } from '../forms/project-edits.js';
+import { type Issue, issuesByTagRow, newTagIdProblem, type TagDraft, tagBlock } from '../forms/project-edits.js';
 import { formatCount } from '../format/format.js';
 import { useEditorStore, useSession, useSessionStore } from '../session-context.js';
 import { pollGroupsOf } from '../state/editor.js';
@@ -22,8 +22,8 @@ function localProblems(rows: readonly Row[], taken: ReadonlySet<string>): Map<nu
   rows.forEach((row, index) => {
     if (!row.include) return;
     const id = row.id.trim();
-    if (!isValidId(id)) problems.set(index, 'id: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
-    else if (taken.has(id)) problems.set(index, `id: "${id}" is already a tag in this project`);
+    const idProblem = newTagIdProblem(id, taken);
+    if (idProblem !== undefined) problems.set(index, `id: ${idProblem}`);
     else if (seen.has(id)) problems.set(index, `id: "${id}" appears twice in this list`);
     else if (row.name.trim() === '') problems.set(index, 'name: required');
     else if (row.address.trim() === '') problems.set(index, 'address: required');

@@ -94,6 +94,26 @@ export function issuesByTagRow(issues: readonly Issue[], deviceIndex: number, ba
   return { rows, other };
 }
 
+/** Why `id` cannot name a new tag of a project whose tag ids are `taken`; undefined when it can. */
+export function newTagIdProblem(id: string, taken: ReadonlySet<string>): string | undefined {
+  if (!isValidId(id)) return 'use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit';
+  if (taken.has(id)) return `"${id}" is already a tag in this project`;
+  return undefined;
+}
+
+/** Issues of a one-tag `addTags` call: those naming one of `fields` by field, everything else apart. */
+export function singleTagIssues<F extends string>(issues: readonly Issue[], deviceIndex: number, baseIndex: number, fields: readonly F[]): { byField: Partial<Record<F, string>>; other: Issue[] } {
+  const { rows, other } = issuesByTagRow(issues, deviceIndex, baseIndex);
+  const byField: Partial<Record<F, string>> = {};
+  const unmatched = [...other];
+  for (const issue of rows.get(0) ?? []) {
+    const field = issue.path.split(/[.[]/)[0] as F;
+    if (fields.includes(field)) byField[field] = issue.message;
+    else unmatched.push(issue);
+  }
+  return { byField, other: unmatched };
+}
+
 /** A thumbprint as hex in groups of four, upper case: `3A7F 91C2 …`, easy to compare aloud. */
 export function groupThumbprint(thumbprint: string): string {
   const hex = thumbprint.replace(/[^0-9a-f]/gi, '').toUpperCase();
