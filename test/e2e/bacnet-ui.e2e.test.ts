@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BacnetDevice, startBacnetDevice } from '../support/bacnet-device.js';
 import { type LongRunning, assertBuilt, startCli } from '../support/cli.js';
 import { tempDir } from '../support/project.js';
+import { launchChromium } from '../support/browser.js';
 
 // Issue 4's "done": discover a BACnet/IP device, browse its objects and map them into
 // tags in the UI; values then flow. Simulated device on loopback, the real gateway,
@@ -19,7 +20,7 @@ beforeAll(async () => {
   device = await startBacnetDevice({ objects: 60, deviceInstance: 7001, vendorName: 'SimVendor', modelName: 'AHU-3', changeIntervalMs: 500, changing: 5 });
   writeFileSync(projectFile, JSON.stringify({ schemaVersion: 1, name: 'Building B', devices: [] }));
   gateway = await startCli(['gateway', '--project', projectFile, '--db', tmp.file('b.db')], { env: { SENSORVAULT_HOME: tmp.file('home') } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModbusServer, startModbusServer } from '../../electron/demo/modbus-server.js';
 import { type LongRunning, assertBuilt, root, startCli } from '../support/cli.js';
 import { modbusProject, tempDir } from '../support/project.js';
+import { launchChromium } from '../support/browser.js';
 
 // Clock skew in the real UI: a Modbus server on 127.0.0.1 whose clock block stands 90 s in
 // the past gives a tag its time; the device card warns and switches the tag to the receive
@@ -30,10 +31,7 @@ beforeAll(async () => {
   ];
   writeFileSync(projectFile, JSON.stringify(project));
   gateway = await startCli(['gateway', '--project', projectFile, '--db', tmp.file('skew.db'), '--port', '0']);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LongRunning, assertBuilt, root, startCli } from '../support/cli.js';
 import { tempDir } from '../support/project.js';
+import { launchChromium } from '../support/browser.js';
 
 // End to end: the real `sensorvault demo` (demo plant + headless host) and Debian's
 // real Chromium driven by playwright-core. Nothing is mocked.
@@ -17,10 +18,7 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   demo = await startCli(['demo', '--db', tmp.file('demo.db')]);
   // playwright-core gives every launch a fresh, temporary profile (--user-data-dir).
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LongRunning, assertBuilt, root, startCli } from '../support/cli.js';
 import { modbusProject, tempDir } from '../support/project.js';
 import { closedPort } from '../support/tcp-driver.js';
+import { launchChromium } from '../support/browser.js';
 
 // The device card of a device that never answers, in the real UI: one retry figure (the
 // supervisor's countdown, no second "backing off for" time) and two counters that cannot be
@@ -18,10 +19,7 @@ beforeAll(async () => {
   const project = tmp.file('dead.project.json');
   writeFileSync(project, JSON.stringify(modbusProject(await closedPort(), [{ id: 'temp', address: 'hr:0' }])));
   gateway = await startCli(['gateway', '--project', project, '--db', tmp.file('card.db'), '--port', '0']);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LongRunning, assertBuilt, root, runCli, startCli } from '../support/cli.js';
 import { shortestFloat32 } from '../../shared/format/float32.js';
 import { tempDir } from '../support/project.js';
+import { launchChromium } from '../support/browser.js';
 
 // Issue 8, "UI that promises what it does not do": edit a device (restarts only it), Write
 // only where writes are enabled, only the actions a driver has, device cards that filter
@@ -26,10 +27,7 @@ beforeAll(async () => {
   assertBuilt();
   mkdirSync(shots, { recursive: true });
   demo = await startCli(['demo', '--db', dbFile]);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   await page.goto(demo.firstLine);
 });

@@ -1,12 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModbusServer, startModbusServer } from '../../electron/demo/modbus-server.js';
 import { expandProject } from '../../shared/mapping/profiles.js';
 import { type Project, ProjectSchema } from '../../shared/project.js';
 import { type LongRunning, assertBuilt, root, startCli } from '../support/cli.js';
 import { tempDir } from '../support/project.js';
+import { launchChromium } from '../support/browser.js';
 
 // Issue 9, the mapping editor: a 400-tag project for three buildings (three live Modbus
 // devices on a real server, one disabled meter), served by the real gateway into Debian's
@@ -120,10 +121,7 @@ beforeAll(async () => {
   expect(expanded.tags.filter((t) => t.tag.unit === 'Cel')).toHaveLength(200);
   writeFileSync(projectFile, JSON.stringify(project, null, 2));
   gateway = await startCli(['gateway', '--project', projectFile, '--db', tmp.file('mapping.db')]);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(gateway.firstLine);
 });

@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import mqtt from 'mqtt';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto.js';
 import { type LongRunning, assertBuilt, startCli } from '../support/cli.js';
 import { tempDir } from '../support/project.js';
+import { launchChromium } from '../support/browser.js';
 
 // Issue 5's MQTT "done": point the app at a broker, watch the topic tree fill, map a JSON
 // field to a tag and see it live. Real mosquitto, a real mqtt.js publisher, the real
@@ -30,7 +31,7 @@ beforeAll(async () => {
   }, 200);
   writeFileSync(projectFile, JSON.stringify({ schemaVersion: 1, name: 'Site C', devices: [] }));
   gateway = await startCli(['gateway', '--project', projectFile, '--db', tmp.file('c.db')], { env: { SENSORVAULT_HOME: tmp.file('home') } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MessageSecurityMode, SecurityPolicy } from 'node-opcua';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpcuaTestServer, startOpcuaTestServer } from '../support/opcua-server.js';
 import { type LongRunning, assertBuilt, root, startCli } from '../support/cli.js';
 import { tempDir } from '../support/project.js';
+import { launchChromium } from '../support/browser.js';
 
 // Issue 3's "done": from an opc.tcp URL to trusted, subscribed, stored, trended tags in
 // the UI, without editing a file. Real node-opcua server (SignAndEncrypt), the real
@@ -27,7 +28,7 @@ beforeAll(async () => {
   });
   writeFileSync(projectFile, JSON.stringify({ schemaVersion: 1, name: 'OPC UA line', devices: [] }));
   gateway = await startCli(['gateway', '--project', projectFile, '--db', tmp.file('ua.db')], { env: { SENSORVAULT_HOME: tmp.file('home') } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

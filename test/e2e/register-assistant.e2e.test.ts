@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModbusServer, startModbusServer } from '../../electron/demo/modbus-server.js';
 import { type LongRunning, assertBuilt, root, startCli } from '../support/cli.js';
 import { tempDir } from '../support/project.js';
 import { countReads, knownPoints, MAP_LENGTH, serverHost, writeKnownMap } from '../support/register-map.js';
+import { launchChromium } from '../support/browser.js';
 
 // Issue 9's register-map assistant "done": it finds the right order for the four 32-bit
 // variants on a live device, and a click creates the tag. Our Modbus TCP server on
@@ -48,7 +49,7 @@ beforeAll(async () => {
     }),
   );
   gateway = await startCli(['gateway', '--project', projectFile, '--db', tmp.file('plant.db')], { env: { SENSORVAULT_HOME: tmp.file('home') } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   await page.goto(gateway.firstLine);
 });

@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PtyPair, startPtyPair } from '../support/serial.js';
 import { type SerialRtuSlave, startRtuSlave } from '../support/rtu-slave.js';
 import { type LongRunning, assertBuilt, root, startCli } from '../support/cli.js';
 import { tempDir } from '../support/project.js';
+import { launchChromium } from '../support/browser.js';
 
 // Issue 5's RTU "done": set up an RS-485 bus with several slaves in the UI. A real socat
 // pty pair with an RTU slave answering for units 1-3 (unit 4 is dead), the real gateway,
@@ -24,7 +25,7 @@ beforeAll(async () => {
   for (const unit of [1, 2, 3]) slave.banks(unit).holdingRegisters[0] = unit * 11;
   writeFileSync(projectFile, JSON.stringify({ schemaVersion: 1, name: 'Pump house', devices: [] }));
   gateway = await startCli(['gateway', '--project', projectFile, '--db', tmp.file('bus.db')], { env: { SENSORVAULT_HOME: tmp.file('home') } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

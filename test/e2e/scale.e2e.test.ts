@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModbusServer, startModbusServer } from '../../electron/demo/modbus-server.js';
 import { type LongRunning, assertBuilt, startCli } from '../support/cli.js';
 import { tempDir } from '../support/project.js';
+import { launchChromium } from '../support/browser.js';
 
 // 10,000 tags through the real gateway into real Chromium: the live table must stay
 // virtualized (a few dozen rows in the DOM) and reach any row. Frame times during a
@@ -34,7 +35,7 @@ beforeAll(async () => {
   };
   writeFileSync(tmp.file('big.json'), JSON.stringify(project));
   gateway = await startCli(['gateway', '--project', tmp.file('big.json'), '--db', tmp.file('big.db')]);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

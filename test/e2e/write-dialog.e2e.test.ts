@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LongRunning, assertBuilt, root, startCli } from '../support/cli.js';
 import { tempDir } from '../support/project.js';
+import { launchChromium } from '../support/browser.js';
 
 // Issue 8: "Writing to a device with writes disabled shows the error twice. Show it once."
 // The Write button exists only where writes are enabled, so the refusal happens when writes
@@ -14,7 +15,6 @@ const shots = path.join(root, 'test-results');
 let demo: LongRunning;
 let browser: Browser;
 
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const deviceRow = (page: Page, id: string) => page.locator(`[data-testid="device-row"][data-device-id="${id}"]`);
 const occurrences = (text: string, pattern: RegExp) => text.match(new RegExp(pattern.source, 'gi'))?.length ?? 0;
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
   assertBuilt();
   mkdirSync(shots, { recursive: true });
   demo = await startCli(['demo', '--db', tmp.file('demo.db')]);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
