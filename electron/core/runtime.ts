@@ -1,13 +1,10 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { EventName, PayloadOf } from '../../shared/api/contract.js';
 import { ApiFailure, type ApiHandlers } from '../../shared/api/router.js';
 import { unitSymbol } from '../../shared/mapping/units.js';
-import { compactProject } from '../../shared/project-compact.js';
 import { applyTagChanges, type TagOrigin } from '../../shared/mapping/profiles.js';
 import type { ApplyResult, BrowsedNode, DeviceStatus, DiscoveredDevice, TagInfo } from '../../shared/api/types.js';
 import { defaultDecimals, type ValueKind } from '../../shared/format/decimals.js';
-import { type Device, type Project, type Tag, TagSchema } from '../../shared/project.js';
+import { type Device, type Project, type Tag, TagSchema, issuesFromZod } from '../../shared/project.js';
 import type { Reading } from '../../shared/reading.js';
 import { StatusText } from '../../shared/reading.js';
 import { UntrustedCertificateError, WritesDisabledError } from './drivers/common/errors.js';
@@ -22,6 +19,7 @@ import { compileTimeDecoder } from './normalizer/time-point.js';
 import { Operations } from './operations.js';
 import { LiveFeed } from './pipeline/live-feed.js';
 import { Pipeline, type ReadingSink } from './pipeline/pipeline.js';
+import { writeProjectAtomically } from './project/save.js';
 import { type CompiledDevice, type CompiledProject, validateProject } from './project/validate.js';
 import { Store } from './store/store.js';
 import { DeviceSupervisor } from './supervisor/supervisor.js';
@@ -173,10 +171,7 @@ export class Runtime {
   private save(project: Project): string | null {
     const file = this.options.projectPath;
     if (file === undefined) return null;
-    mkdirSync(path.dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(compactProject(project), null, 2)}\n`);
-    renameSync(temporary, file);
+    writeProjectAtomically(file, project);
     return file;
   }
 
@@ -272,11 +267,13 @@ export class Runtime {
       normalized[index] = { ...normalized[index]!, time: { source: 'point', point, describe: `${rule.address} (${rule.format})` } };
     });
     const normalize = compileNormalizer(normalized);
+    const limitMs = device.clockSkewLimitMs;
+    const beyondLimit = (offsetMs: number) => Math.abs(offsetMs) > limitMs;
     let skewed = false;
     const withSkew = (status: DeviceStatus): DeviceStatus => {
       const skew = normalize.clockSkew();
       if (skew === undefined) return status;
-      return { ...status, clockSkew: { offsetMs: skew.offsetMs, limitMs: device.clockSkewLimitMs, at: skew.at, skewed: Math.abs(skew.offsetMs) > device.clockSkewLimitMs } };
+      return { ...status, clockSkew: { offsetMs: skew.offsetMs, limitMs, at: skew.at, skewed: beyondLimit(skew.offsetMs) } };
     };
     const tagIds = device.tags.map((t) => t.id);
     const settings = compiledDevice.settings as { timeoutMs?: number };
@@ -296,10 +293,10 @@ export class Runtime {
         emit: (samples) => {
           this.pipeline.push(normalize(samples));
           const skew = normalize.clockSkew();
-          const now = skew !== undefined && Math.abs(skew.offsetMs) > device.clockSkewLimitMs;
+          const now = skew !== undefined && beyondLimit(skew.offsetMs);
           if (now !== skewed) {
             skewed = now;
-            if (now) this.options.log.warn(`device ${device.id}: source time is ${Math.round(skew?.offsetMs ?? 0)} ms from the receive time (limit ${device.clockSkewLimitMs} ms); check the device clock or switch its tags to the receive time`);
+            if (now) this.options.log.warn(`device ${device.id}: source time is ${Math.round(skew?.offsetMs ?? 0)} ms from the receive time (limit ${limitMs} ms); check the device clock or switch its tags to the receive time`);
             this.emit('onDeviceStatus', withSkew(supervisor.status()));
           }
         },
@@ -393,7 +390,7 @@ export class Runtime {
         upserts.forEach((u, n) => {
           const tag = TagSchema.safeParse(u.tag);
           if (tag.success) valid.push({ deviceId: u.deviceId, tag: tag.data });
-          else for (const i of tag.error.issues) invalid.push({ path: `upserts[${n}].tag${i.path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('')}`, message: i.message });
+          else invalid.push(...issuesFromZod(tag.error, ['upserts', n, 'tag']));
         });
         if (invalid.length > 0) return Promise.resolve({ issues: invalid, applied: false, savedTo: null });
         const result = applyTagChanges(this.compiled.project, { upserts: valid, deletes });
