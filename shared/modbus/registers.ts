@@ -58,9 +58,9 @@ export function registerCount(type: RegisterType, length?: number): number {
   }
 }
 
-const wordsReversed = (order: WordOrder): boolean => order === 'cdab' || order === 'dcba';
-const bytesSwapped = (order: WordOrder): boolean => order === 'badc' || order === 'dcba';
-const swap16 = (w: number): number => ((w & 0xff) << 8) | (w >>> 8);
+export const wordsReversed = (order: WordOrder): boolean => order === 'cdab' || order === 'dcba';
+export const bytesSwapped = (order: WordOrder): boolean => order === 'badc' || order === 'dcba';
+export const swap16 = (w: number): number => ((w & 0xff) << 8) | (w >>> 8);
 
 /** Turns wire words into the value's big-endian bytes (a first). */
 function toBigEndianBytes(words: Uint16Array, count: number, order: WordOrder): DataView {

@@ -1,5 +1,5 @@
 import type { ScanCandidate, ScanStart } from '../api/types.js';
-import { decodeRegisters, registerCount, type WordOrder } from './registers.js';
+import { bytesSwapped, decodeRegisters, registerCount, swap16, type WordOrder, wordsReversed } from './registers.js';
 
 /**
  * The register-map assistant's analysis, pure: a block of 16-bit words read from a start
@@ -160,9 +160,8 @@ function scoreInteger(d: Decoding): Scored | undefined {
 /** The words of a decoding in value order (most significant first). */
 function valueWords(d: Decoding, slice: ArrayLike<number>): number[] {
   const words = Array.from({ length: d.registers }, (_, i) => slice[i] as number);
-  const swapBytes = (w: number) => ((w & 0xff) << 8) | (w >> 8);
-  const ordered = d.order === 'cdab' || d.order === 'dcba' ? words.reverse() : words;
-  return d.order === 'badc' || d.order === 'dcba' ? ordered.map(swapBytes) : ordered;
+  const ordered = wordsReversed(d.order) ? words.reverse() : words;
+  return bytesSwapped(d.order) ? ordered.map(swap16) : ordered;
 }
 
 /** A plausible float value: finite, normal, within 1e-3..1e7. */

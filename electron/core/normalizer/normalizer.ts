@@ -4,8 +4,6 @@ import type { DecodeSpec, RawSample } from '../drivers/types.js';
 import { decodeRegisters } from './registers.js';
 import { compileScaling, compileSignalCheck, engineeringSpan } from './scaling.js';
 
-export { compileScaling } from './scaling.js';
-
 /**
  * The normalizer turns a driver's raw samples into readings by applying the tag
  * mapping, in this order: decode (type, word/byte order, bit), sentinel check on the raw
