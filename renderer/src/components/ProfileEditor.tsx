@@ -307,16 +307,7 @@ function ProfileForm({ initial, previous, instances, onSaved }: { initial: Draft
       </div>
       <div className="profile-body">
         {result.error !== undefined && <ErrorNotice what="Could not save the profile" error={result.error} advice={mappingAdvice(result.error)} />}
-        {result.issues !== undefined && (
-          <div className="error-notice" role="alert">
-            <div className="error-title">The project refused the profile; nothing changed:</div>
-            <ul className="issue-lines">
-              {result.issues.map((i) => (
-                <li key={i}>{i}</li>
-              ))}
-            </ul>
-          </div>
-        )}
+        {result.issues !== undefined && <RefusedIssues title="The project refused the profile; nothing changed:" issues={result.issues} />}
         {result.saved !== undefined && <div className="success-note" data-testid="profile-saved">{result.saved}</div>}
         {errors.size > 0 && (
           <div className="error-notice" role="alert" data-testid="profile-errors">
@@ -518,17 +509,22 @@ function ApplyToDevice({ profile }: { profile: Profile }) {
         </>
       )}
       {result.error !== undefined && <ErrorNotice what="Could not apply the profile" error={result.error} advice={mappingAdvice(result.error)} />}
-      {result.issues !== undefined && (
-        <div className="error-notice" role="alert">
-          <div className="error-title">The project refused it; nothing changed:</div>
-          <ul className="issue-lines">
-            {result.issues.map((i) => (
-              <li key={i}>{i}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {result.issues !== undefined && <RefusedIssues title="The project refused it; nothing changed:" issues={result.issues} />}
       {result.applied !== undefined && <div className="success-note" data-testid="profile-applied">{result.applied}</div>}
+    </div>
+  );
+}
+
+/** What the host refused, one line an issue. */
+function RefusedIssues({ title, issues }: { title: string; issues: readonly string[] }) {
+  return (
+    <div className="error-notice" role="alert">
+      <div className="error-title">{title}</div>
+      <ul className="issue-lines">
+        {issues.map((i) => (
+          <li key={i}>{i}</li>
+        ))}
+      </ul>
     </div>
   );
 }
