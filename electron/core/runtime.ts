@@ -22,6 +22,7 @@ import { Pipeline, type ReadingSink } from './pipeline/pipeline.js';
 import { writeProjectAtomically } from './project/save.js';
 import { type CompiledDevice, type CompiledProject, validateProject } from './project/validate.js';
 import { Store } from './store/store.js';
+import { planCapacity } from '../../shared/capacity/plan.js';
 import { DeviceSupervisor } from './supervisor/supervisor.js';
 
 /**
@@ -64,6 +65,7 @@ export class Runtime {
     onDeviceStatus: new Set(),
     onLiveReadings: new Set(),
     onOperationProgress: new Set(),
+    onStorePruned: new Set(),
   };
   private readonly devices = new Map<string, RunningDevice>();
   private readonly operations: Operations;
@@ -102,9 +104,11 @@ export class Runtime {
     pipeline.attach(live);
     for (const sink of options.sinks ?? []) pipeline.attach(sink);
     const runtime = new Runtime(options, store, pipeline, live, registry);
-    store.onPruned((event) =>
-      log.info(`retention pruned ${event.prunedReadings} readings (${event.reason === 'age' ? 'older than the age limit' : 'size budget reached'}), oldest first`, { ...event }),
-    );
+    store.onPruned((event) => {
+      const message = `retention pruned ${event.prunedReadings} readings (${event.reason === 'age' ? 'older than the age limit' : 'disk budget reached'}), oldest first`;
+      log.info(message, { ...event });
+      runtime.emit('onStorePruned', { at: Date.now(), reason: event.reason, prunedReadings: event.prunedReadings, ...(event.oldestKeptTs === undefined ? {} : { oldestKeptTs: event.oldestKeptTs }), message });
+    });
     // Retention runs at open too, so an over-budget database shrinks right away.
     void store.pruneNow().catch((error: unknown) => log.error('retention failed', { error: String(error) }));
     live.subscribe((batch) => runtime.emit('onLiveReadings', batch));
@@ -365,6 +369,12 @@ export class Runtime {
         if (!this.tags.some((t) => t.tagId === tagId)) throw new ApiFailure('not-found', `no tag "${tagId}" in this project`);
         return this.store.queryHistory(tagId, from, to, limit);
       },
+      queryTrend: async ({ tagId, from, to, points }) => {
+        if (!this.tags.some((t) => t.tagId === tagId)) throw new ApiFailure('not-found', `no tag "${tagId}" in this project`);
+        return this.store.queryTrend(tagId, from, to, points);
+      },
+      getDbStats: () => this.store.dbStats(),
+      planCapacity: async ({ budgetBytes }) => planCapacity({ project: this.compiled.project, tags: this.tags, ...(budgetBytes === undefined ? {} : { budgetBytes }) }),
       getStoreStats: async () => {
         const stats = await this.store.stats();
         const pipeline = this.pipeline.stats();

@@ -16,6 +16,7 @@ import {
   SystemInfoSchema,
   TagInfoSchema,
 } from './types.js';
+import { CapacityPlanSchema, DbStatsSchema, HistoryTrendSchema, PruneRecordSchema } from '../history/types.js';
 
 /**
  * The one contract for the process boundary. Every request and event crossing it —
@@ -66,6 +67,28 @@ export const requests = {
       .refine((p) => p.to >= p.from, { message: 'to must not be before from', path: ['to'] }),
     HistorySeriesSchema,
     'Committed readings of one tag in [from, to] (UTC ms), oldest first.',
+  ),
+  queryTrend: request(
+    'history:trend',
+    z
+      .object({
+        tagId: z.string().min(1),
+        from: z.number().int(),
+        to: z.number().int(),
+        /** At most this many points: every reading when the range holds no more, else M4 (extremes kept). */
+        points: z.number().int().min(10).max(20_000).default(2000),
+      })
+      .strict()
+      .refine((p) => p.to >= p.from, { message: 'to must not be before from', path: ['to'] }),
+    HistoryTrendSchema,
+    'A trend of one tag over any range in at most `points` points, from raw readings, compressed blocks or rollups; min and max per bucket are never dropped.',
+  ),
+  getDbStats: request('db:stats', none, DbStatsSchema, 'What the history database holds: readings, bytes per reading, hot vs compacted share, rollup coverage, WAL size and the last prune.'),
+  planCapacity: request(
+    'capacity:plan',
+    z.object({ budgetBytes: z.number().positive().optional() }).strict(),
+    CapacityPlanSchema,
+    'The capacity planner for the running project: readings and disk per day, the retention horizon for a disk budget (default: the project store budget) and the egress bandwidth of tags that leave the site.',
   ),
   getStoreStats: request('store:stats', none, StoreStatsSchema, 'Commit counters, pending readings and bytes used by the store.'),
   applyProject: request(
@@ -188,6 +211,7 @@ export const events = {
     LiveBatchSchema,
     'Latest readings, coalesced per tag and throttled to what a screen can show (at most every 250 ms).',
   ),
+  onStorePruned: event('store:pruned', PruneRecordSchema, 'Sent after retention deleted readings (age limit or disk budget), oldest first, with the reason in words.'),
 } as const;
 
 export type Events = typeof events;

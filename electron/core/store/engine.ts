@@ -8,7 +8,8 @@ import type { HistoryPoint, HistorySeries } from '../../../shared/api/types.js';
 import type { Reading, Value } from '../../../shared/reading.js';
 import { LatestCache, type CachedValue } from './latest-cache.js';
 import { checkVersion, migrate } from './migrations/index.js';
-import type { AppendBatch, PrunedEvent, Results, Retention, TagMeta, WorkerInit } from './protocol.js';
+import type { DbStats, HistoryTrend } from '../../../shared/history/types.js';
+import type { AppendBatch, CompactOptions, CompactResult, PrunedEvent, Results, Retention, TagMeta, WorkerInit } from './protocol.js';
 import { ValueKind } from './protocol.js';
 import { BUCKET_MS, FLAG_BOOLEAN, QUALITY_MASK, QUERY_CHUNK_BUCKETS, bucketOf, qualityName, sql } from './schema.js';
 import { type WriterLock, acquireWriterLock } from './writer-lock.js';
@@ -289,7 +290,22 @@ export class StoreEngine {
     return out;
   }
 
-  queryHistory(key: string, from: number, to: number, limit: number): HistorySeries {
+  queryTrend(key: string, from: number, to: number, points: number): HistoryTrend {
+    void [key, from, to, points];
+    throw new Error('queryTrend: being built');
+  }
+
+  dbStats(): DbStats {
+    throw new Error('dbStats: being built');
+  }
+
+  async compact(options: CompactOptions, pause: () => Promise<void>): Promise<CompactResult> {
+    void [options, pause];
+    throw new Error('compact: being built');
+  }
+
+  queryHistory(key: string, from: number, to: number, limit: number, order: 'newest' | 'oldest' = 'newest'): HistorySeries {
+    void order;
     const tagId = this.lookupTag(key);
     const b = this.bounds();
     const max = Math.max(0, Math.floor(limit));

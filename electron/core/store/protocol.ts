@@ -4,6 +4,7 @@
  * transferred, not copied; only string values and status texts are cloned.
  */
 import type { HistorySeries } from '../../../shared/api/types.js';
+import type { DbStats, HistoryTrend } from '../../../shared/history/types.js';
 import type { Reading } from '../../../shared/reading.js';
 import type { WriterInfo } from './writer-lock.js';
 
@@ -55,14 +56,38 @@ export interface PrunedEvent {
 }
 
 export interface Retention {
+  /** Raw readings (hot rows and blocks) older than this go. */
   maxAgeDays: number;
   maxSizeMiB: number;
+  /** Rollups older than this go (default: 10 × maxAgeDays, at least 365). */
+  rollupMaxAgeDays?: number;
+  /**
+   * Per-tag exceptions (resolved from the project's rules by tag id or asset-path pattern):
+   * a tag named here keeps raw readings and rollups for these ages instead.
+   */
+  perTag?: Array<{ tagIds: string[]; maxAgeDays: number; rollupMaxAgeDays: number }>;
+}
+
+export interface CompactOptions {
+  /** Compact hot readings older than now - olderThanMs; 0 (default) compacts everything. */
+  olderThanMs?: number;
+  now: number;
+}
+
+export interface CompactResult {
+  readings: number;
+  blocks: number;
+  tags: number;
+  ms: number;
 }
 
 export type Request =
   | { op: 'ensureTags'; tags: TagMeta[] }
   | { op: 'append'; batch: AppendBatch }
-  | { op: 'queryHistory'; tagId: string; from: number; to: number; limit: number }
+  | { op: 'queryHistory'; tagId: string; from: number; to: number; limit: number; order: 'newest' | 'oldest' }
+  | { op: 'queryTrend'; tagId: string; from: number; to: number; points: number }
+  | { op: 'dbStats' }
+  | { op: 'compact'; options: CompactOptions }
   | { op: 'latest'; tagIds?: string[] }
   | { op: 'listTagIds' }
   | { op: 'tagIds'; keys: string[] }
@@ -75,6 +100,9 @@ export interface Results {
   ensureTags: Array<[key: string, id: number]>;
   append: { committed: number; newIds: number[] };
   queryHistory: HistorySeries;
+  queryTrend: HistoryTrend;
+  dbStats: DbStats;
+  compact: CompactResult;
   latest: Reading[];
   listTagIds: string[];
   tagIds: Array<[key: string, id: number]>;

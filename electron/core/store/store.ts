@@ -7,13 +7,15 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { HistorySeries, StoreStats } from '../../../shared/api/types.js';
+import type { DbStats, HistoryTrend } from '../../../shared/history/types.js';
 import type { Reading } from '../../../shared/reading.js';
 import type { Logger } from '../log.js';
 import { encodeAppend, transferList } from './codec.js';
-import type { Op, PrunedEvent, Request, Results, Retention, WorkerInit, WorkerMessage } from './protocol.js';
+import type { CompactResult, Op, PrunedEvent, Request, Results, Retention, WorkerInit, WorkerMessage } from './protocol.js';
 import { DatabaseLockedError, describeThisProcess } from './writer-lock.js';
 
 export { DatabaseLockedError } from './writer-lock.js';
+export type { CompactResult, Retention } from './protocol.js';
 
 export interface StoreOptions {
   /** SQLite file. */
@@ -191,9 +193,29 @@ export class Store {
     return p;
   }
 
-  /** Readings of one tag in [from, to], oldest first; over `limit`, the newest are kept. */
-  queryHistory(tagId: string, from: number, to: number, limit: number): Promise<HistorySeries> {
-    return this.call({ op: 'queryHistory', tagId, from, to, limit });
+  /**
+   * Readings of one tag in [from, to], oldest first, from the hot table and the compressed
+   * blocks alike. Over `limit`: order 'newest' (default) keeps the newest, 'oldest' the
+   * oldest (page on with from = last ts + 1 while `truncated`: how exports stream).
+   */
+  queryHistory(tagId: string, from: number, to: number, limit: number, order: 'newest' | 'oldest' = 'newest'): Promise<HistorySeries> {
+    return this.call({ op: 'queryHistory', tagId, from, to, limit, order });
+  }
+
+  /** At most `points` points of one tag over [from, to]: raw when they fit, else M4 over raw or rollups. */
+  queryTrend(tagId: string, from: number, to: number, points: number): Promise<HistoryTrend> {
+    return this.call({ op: 'queryTrend', tagId, from, to, points });
+  }
+
+  /** What the file holds (see DbStats); works on read-only opens too. */
+  dbStats(): Promise<DbStats> {
+    return this.call({ op: 'dbStats' });
+  }
+
+  /** Compacts hot readings into per-tag blocks now (default: all of them). */
+  compactNow(olderThanMs = 0): Promise<CompactResult> {
+    if (this.options.readOnly === true) return Promise.reject(new Error(`store ${this.options.path} is open read-only`));
+    return this.call({ op: 'compact', options: { olderThanMs, now: this.now() } });
   }
 
   /** The newest committed reading of each tag (all tags when omitted). */

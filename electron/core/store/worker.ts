@@ -31,7 +31,16 @@ function main(): void {
       case 'append':
         return engine.append(req.batch);
       case 'queryHistory':
-        return engine.queryHistory(req.tagId, req.from, req.to, req.limit);
+        return engine.queryHistory(req.tagId, req.from, req.to, req.limit, req.order);
+      case 'queryTrend':
+        return engine.queryTrend(req.tagId, req.from, req.to, req.points);
+      case 'dbStats':
+        return engine.dbStats();
+      case 'compact': {
+        const run = pruning.then(() => engine.compact(req.options, () => yieldToEvents()));
+        pruning = run.catch(() => undefined);
+        return run;
+      }
       case 'latest':
         return engine.latest(req.tagIds);
       case 'listTagIds':
