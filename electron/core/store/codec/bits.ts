@@ -141,6 +141,59 @@ export class BitReader {
     return hi * TWO32 + this.read(32);
   }
 
+  /** Zeros still owed by the last sv run code (see ints.ts). */
+  zeros = 0;
+  /** Set when the last sv value came from the 54-bit bucket. */
+  wide = false;
+
+  /** Reads one sv-coded value (the code is documented in ints.ts). */
+  sv(): number {
+    this.wide = false;
+    if (this.zeros > 0) {
+      this.zeros--;
+      return 0;
+    }
+    // Peek the (up to 7-bit) prefix at once: its leading ones pick the bucket.
+    const p = this.avail >= 7 ? this.cur >>> 25 : this.peek7();
+    const ones = Math.clz32(~(p << 25));
+    const skip = ones === 7 ? 7 : ones + 1;
+    if (skip <= this.avail) {
+      this.cur <<= skip;
+      this.avail -= skip;
+    } else this.read(skip);
+    switch (ones) {
+      case 0:
+        return 0;
+      case 1:
+        return (this.read(5) << 27) >> 27;
+      case 2:
+        return (this.read(9) << 23) >> 23;
+      case 3:
+        return (this.read(13) << 19) >> 19;
+      case 4:
+        return (this.read(20) << 12) >> 12;
+      case 5:
+        return this.read(32) | 0;
+      case 6:
+        this.wide = true;
+        return this.read54();
+      default: {
+        const n = this.read(20);
+        if (n === 0) throw new Error(`block: zero-length run code in the ${this.section} section; the block is corrupt`);
+        this.zeros = n - 1;
+        return 0;
+      }
+    }
+  }
+
+  /** The next 7 bits across a word boundary, zero past the end (read() then reports it). */
+  private peek7(): number {
+    const have = this.avail;
+    const hi = have === 0 ? 0 : this.cur >>> (32 - have);
+    const next = this.pos < this.words.length ? this.words[this.pos]! : 0;
+    return ((hi << (7 - have)) | (next >>> (25 + have))) & 0x7f;
+  }
+
   /** Inverse of BitWriter.gamma. */
   gamma(): number {
     let z = 0;

@@ -10,7 +10,7 @@
  *   1111110   -> 54-bit (22 high + 32 low) [-2^53, 2^53)  ("wide"; in the timestamp section it is an absolute time)
  *   1111111   -> 20-bit unsigned n >= 1: the next n values are 0 (a run)
  */
-import type { BitReader, BitWriter } from './bits.js';
+import type { BitWriter } from './bits.js';
 
 export const RUN_MAX = (1 << 20) - 1;
 /** A run code is 27 bits; shorter zero runs are written as single 0 bits. */
@@ -65,43 +65,4 @@ export function nonZeroBits(r: number): number {
   return 61;
 }
 
-/** Decoder state of one sv-coded sequence. */
-export interface SvState {
-  /** Zeros still owed by the last run code. */
-  zeros: number;
-  /** Set when the last value came from the 54-bit bucket. */
-  wide: boolean;
-}
-
-export function readSv(r: BitReader, st: SvState): number {
-  st.wide = false;
-  if (st.zeros > 0) {
-    st.zeros--;
-    return 0;
-  }
-  let ones = 0;
-  while (ones < 7 && r.bit() === 1) ones++;
-  switch (ones) {
-    case 0:
-      return 0;
-    case 1:
-      return (r.read(5) << 27) >> 27;
-    case 2:
-      return (r.read(9) << 23) >> 23;
-    case 3:
-      return (r.read(13) << 19) >> 19;
-    case 4:
-      return (r.read(20) << 12) >> 12;
-    case 5:
-      return r.read(32) | 0;
-    case 6:
-      st.wide = true;
-      return r.read54();
-    default: {
-      const n = r.read(20);
-      if (n === 0) throw new Error(`block: zero-length run code in the ${r.section} section; the block is corrupt`);
-      st.zeros = n - 1;
-      return 0;
-    }
-  }
-}
+// Decoding: BitReader.sv().
