@@ -200,10 +200,21 @@ describe('retention with blocks and rollups', () => {
     const file = tmp.file('s.db');
     const store = await Store.open({ path: file, retention: { maxAgeDays: 3650, maxSizeMiB: 1 << 20 }, log: silentLogger, compaction: false, now: () => now });
     await fill(store, readings(3 * 3600));
+    // Incompressible noise on 20 more tags, so raw readings, not rollups, fill the file.
+    let seed = 7;
+    const noise: Reading[] = [];
+    for (let i = 0; i < 3 * 3600; i++) {
+      for (let t = 0; t < 20; t++) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        noise.push({ tagId: `noise${t}`, ts: T0 + i * 1000, value: seed / 2 ** 31, quality: 'good' });
+      }
+    }
+    await fill(store, noise);
     await store.compactNow();
     const full = await store.dbStats();
+    expect(full.blockBytes).toBeGreaterThan(2 * full.rollupBytes);
     await store.close();
-    const budgetMiB = (full.fileBytes * 0.6) / (1024 * 1024);
+    const budgetMiB = ((full.fileBytes - full.freeBytes) * 0.6) / (1024 * 1024);
     const tight = await Store.open({ path: file, retention: { maxAgeDays: 3650, maxSizeMiB: budgetMiB }, log: silentLogger, compaction: false, now: () => now });
     const events: unknown[] = [];
     tight.onPruned((e) => events.push(e));
