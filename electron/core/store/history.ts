@@ -109,28 +109,41 @@ export class History {
         const existing = this.st.blockGet.pluck().get(slice, tagId) as Buffer | undefined;
         this.st.blockGet.pluck(false);
         if (existing !== undefined) cols = mergeColumns([decodeBlock(toBytes(existing)), cols]);
-        this.st.blockPut.run(slice, tagId, cols.ts[0]!, cols.ts[cols.count - 1]!, cols.count, encodeBlock(cols));
+        this.putBlock(slice, tagId, cols, hours);
         blocks++;
-        for (const r of rollupColumns(cols, MINUTE_MS)) {
-          this.st.rollupPut.run(MINUTE_MS, r.bucket, tagId, ...rollupParams(r));
-          const hour = Math.floor((r.bucket * MINUTE_MS) / HOUR_MS);
-          let set = hours.get(hour);
-          if (set === undefined) hours.set(hour, (set = new Set()));
-          set.add(tagId);
-        }
       }
-      for (const [hour, tags] of hours) {
-        const lo = (hour * HOUR_MS) / MINUTE_MS;
-        for (const tagId of tags) {
-          const h = emptyRollup(hour);
-          for (const r of this.rollupRows(MINUTE_MS, lo, lo + HOUR_MS / MINUTE_MS - 1, tagId)) combine(h, r);
-          this.st.rollupPut.run(HOUR_MS, hour, tagId, ...rollupParams(h));
-        }
-      }
+      this.updateHours(hours);
       this.st.deleteHot.run(loB, hiB);
       return { readings, blocks, tags: new Set(perTag.keys()) };
     });
     return run.immediate();
+  }
+
+  /**
+   * Writes one tag's complete readings of a slice as its block, with their minute
+   * rollups; notes the hours to recompute (updateHours) in `hours`. Inside a transaction.
+   */
+  putBlock(slice: number, tagId: number, cols: BlockColumns, hours: Map<number, Set<number>>): void {
+    this.st.blockPut.run(slice, tagId, cols.ts[0]!, cols.ts[cols.count - 1]!, cols.count, encodeBlock(cols));
+    for (const r of rollupColumns(cols, MINUTE_MS)) {
+      this.st.rollupPut.run(MINUTE_MS, r.bucket, tagId, ...rollupParams(r));
+      const hour = Math.floor((r.bucket * MINUTE_MS) / HOUR_MS);
+      let set = hours.get(hour);
+      if (set === undefined) hours.set(hour, (set = new Set()));
+      set.add(tagId);
+    }
+  }
+
+  /** Recomputes each (hour, tag) hour rollup from its stored minute rollups. */
+  updateHours(hours: Map<number, Set<number>>): void {
+    for (const [hour, tags] of hours) {
+      const lo = (hour * HOUR_MS) / MINUTE_MS;
+      for (const tagId of tags) {
+        const h = emptyRollup(hour);
+        for (const r of this.rollupRows(MINUTE_MS, lo, lo + HOUR_MS / MINUTE_MS - 1, tagId)) combine(h, r);
+        this.st.rollupPut.run(HOUR_MS, hour, tagId, ...rollupParams(h));
+      }
+    }
   }
 
   // ---- reading ----------------------------------------------------------------------
