@@ -62,9 +62,16 @@ export const wordsReversed = (order: WordOrder): boolean => order === 'cdab' || 
 export const bytesSwapped = (order: WordOrder): boolean => order === 'badc' || order === 'dcba';
 export const swap16 = (w: number): number => ((w & 0xff) << 8) | (w >>> 8);
 
-/** Turns wire words into the value's big-endian bytes (a first). */
+/**
+ * Scratch for decoding (one to four registers): decodeRegisters runs once per reading,
+ * and a fresh ArrayBuffer + DataView each time was a tenth of the pipeline's CPU.
+ * Synchronous use only: filled and read within one decodeRegisters call.
+ */
+const scratch = new DataView(new ArrayBuffer(8));
+
+/** Turns wire words into the value's big-endian bytes (a first), in `scratch`. */
 function toBigEndianBytes(words: Uint16Array, count: number, order: WordOrder): DataView {
-  const view = new DataView(new ArrayBuffer(count * 2));
+  const view = scratch;
   const reverse = wordsReversed(order);
   const swap = bytesSwapped(order);
   for (let i = 0; i < count; i++) {
