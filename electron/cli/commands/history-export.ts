@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Logger } from '../../core/log.js';
 import { CommandError, UsageError, attachSignedValues, parseTimeArg, timeForms } from '../args.js';
 import { formatBytes, formatCount, formatDuration } from '../units.js';
-import { csvField, historyRow, openReadOnly } from './history.js';
+import { csvField, historyCsv, openReadOnly } from './history.js';
 
 export const historyExportHelp = `Usage: sensorvault history export --db <file> --from <time> --to <time> --out <file.csv> [--tags <pattern>] [--force]
 
@@ -104,7 +104,7 @@ export async function historyExportCommand(argv: string[], log: Logger, out: (li
         if (cancelled) break;
         const series = await store.queryHistory(tag, pageFrom, to, PAGE, 'oldest');
         let chunk = '';
-        for (let i = 0; i < series.points.length; i++) chunk += `${prefix}${historyRow(series, i).csv}\n`;
+        for (let i = 0; i < series.points.length; i++) chunk += `${prefix}${historyCsv(series, i)}\n`;
         readings += series.points.length;
         bytes += Buffer.byteLength(chunk);
         if (chunk !== '') await write(chunk);

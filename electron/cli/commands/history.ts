@@ -71,9 +71,9 @@ export async function historyCommand(argv: string[], log: Logger, out: (line: st
     const series = await store.queryHistory(tag, from, to, limit);
     if (format === 'csv') out('ts,value,quality,status,receive_ts');
     series.points.forEach(([, value, quality], i) => {
+      if (format === 'csv') return out(historyCsv(series, i));
       const row = historyRow(series, i);
-      if (format === 'csv') out(row.csv);
-      else out(JSON.stringify({ tag, ts: row.iso, value, quality, ...(row.status === undefined ? {} : { status: row.status }), ...(row.receiveIso === undefined ? {} : { receiveTs: row.receiveIso }) }));
+      out(JSON.stringify({ tag, ts: row.iso, value, quality, ...(row.status === undefined ? {} : { status: row.status }), ...(row.receiveIso === undefined ? {} : { receiveTs: row.receiveIso }) }));
     });
     if (series.truncated) log.warn(`more than ${limit} readings in range; printed the newest ${limit} (raise --limit)`);
   } finally {
@@ -116,19 +116,24 @@ function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toPrecision(4))} s`;
 }
 
-/**
- * Reading `i` of a series as history prints it: csv fields ts,value,quality,status,receive_ts
- * (history export prefixes the tag), and the parts the json form uses.
- */
-export function historyRow(series: HistorySeries, i: number): { csv: string; iso: string; status?: string; receiveIso?: string } {
-  const [ts, value, quality] = series.points[i]!;
-  const iso = new Date(ts).toISOString();
+/** Reading `i` of a series as history prints it: the json form's parts (the csv form is historyCsv). */
+function historyRow(series: HistorySeries, i: number): { iso: string; status?: string; receiveIso?: string } {
+  const ts = series.points[i]![0];
   const status = series.statuses?.[i] ?? undefined;
   const received = series.receiveTs?.[i];
   // The receive time only where it differs from ts (a source or timestamp-point time).
   const receiveIso = received === undefined || received === ts ? undefined : new Date(received).toISOString();
-  const csv = `${iso},${csvField(value)},${quality},${csvField(status ?? null)},${receiveIso ?? ''}`;
-  return { csv, iso, ...(status === undefined ? {} : { status }), ...(receiveIso === undefined ? {} : { receiveIso }) };
+  return { iso: new Date(ts).toISOString(), ...(status === undefined ? {} : { status }), ...(receiveIso === undefined ? {} : { receiveIso }) };
+}
+
+/** Reading `i` as csv fields ts,value,quality,status,receive_ts (history export prefixes the tag). */
+export function historyCsv(series: HistorySeries, i: number): string {
+  const [ts, value, quality] = series.points[i]!;
+  const status = series.statuses?.[i];
+  const received = series.receiveTs?.[i];
+  const receiveIso = received === undefined || received === ts ? '' : new Date(received).toISOString();
+  const valueText = typeof value === 'number' ? String(value) : csvField(value);
+  return `${new Date(ts).toISOString()},${valueText},${quality},${status == null ? '' : csvField(status)},${receiveIso}`;
 }
 
 export function csvField(value: unknown): string {
