@@ -113,6 +113,25 @@ function readingsOf(csv: string): Reading[] {
 /** The one `sensorvault: ...` line the CLI prints for an error. */
 const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('sensorvault: '));
 
+describe('help and usage', () => {
+  it('db and history export have --help; a wrong subcommand or flag value is a usage error', async () => {
+    for (const args of [['db', '--help'], ['db', 'stats', '--help'], ['db', 'compact', '--help'], ['history', 'export', '--help']]) {
+      const result = await cli(args);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`Usage: sensorvault ${args[0]} ${args[0] === 'db' ? 'stats' : 'export'}`));
+    }
+    const unknown = await cli(['db', 'vacuum', '--db', db]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/db: unknown subcommand "vacuum"; use db stats or db compact/);
+    const both = await cli(['history', '--db', db, '--tag', 'other', '--points', '10', '--limit', '5']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--points and --limit exclude each other/);
+    const glob = await cli(['history', 'export', '--db', db, '--tags', 'a,,b', '--from', from, '--to', to, '--out', tmp.file('g.csv')]);
+    expect(glob.code).toBe(2);
+    expect(glob.stderr).toMatch(/--tags: "a,,b" has an empty pattern between commas/);
+  });
+});
+
 describe('sensorvault history --points', () => {
   it('returns at most N points over 10,000 readings and keeps the global min and max', async () => {
     const csv = await cli(['history', '--db', db, '--tag', 'line1.flow', '--from', from, '--to', to, '--points', '100']);
