@@ -67,9 +67,13 @@ export async function historyExportCommand(argv: string[], log: Logger, out: (li
   const { store, dbPath } = await openReadOnly(values.db, log);
   const partial = `${outPath}.partial`;
   let stream: WriteStream | undefined;
+  // Ctrl-C stops at once, even while a write waits for a slow disk: every wait races it.
   let cancelled = false;
+  let resolveCancel = () => {};
+  const cancel = new Promise<void>((resolve) => (resolveCancel = resolve));
   const onSigint = () => {
     cancelled = true;
+    resolveCancel();
   };
   process.on('SIGINT', onSigint);
   try {
@@ -87,7 +91,7 @@ export async function historyExportCommand(argv: string[], log: Logger, out: (li
     );
     failed.catch(() => undefined);
     const write = async (text: string): Promise<void> => {
-      if (!file.write(text)) await Promise.race([new Promise<void>((resolve) => file.once('drain', resolve)), failed]);
+      if (!file.write(text)) await Promise.race([new Promise<void>((resolve) => file.once('drain', resolve)), failed, cancel]);
     };
     let readings = 0;
     let bytes = 0;
@@ -102,7 +106,8 @@ export async function historyExportCommand(argv: string[], log: Logger, out: (li
       let pageFrom = from;
       for (;;) {
         if (cancelled) break;
-        const series = await store.queryHistory(tag, pageFrom, to, PAGE, 'oldest');
+        const series = await Promise.race([store.queryHistory(tag, pageFrom, to, PAGE, 'oldest'), cancel]);
+        if (series === undefined) break;
         let chunk = '';
         for (let i = 0; i < series.points.length; i++) chunk += `${prefix}${historyCsv(series, i)}\n`;
         readings += series.points.length;
@@ -118,13 +123,15 @@ export async function historyExportCommand(argv: string[], log: Logger, out: (li
       }
       if (cancelled) break;
     }
-    await Promise.race([new Promise<void>((resolve) => file.end(resolve)), failed]);
-    stream = undefined;
     if (cancelled) {
+      file.destroy();
+      stream = undefined;
       rmSync(partial, { force: true });
       process.stderr.write(`export cancelled (Ctrl-C) after ${formatCount(readings)} readings; nothing written to ${outPath}\n`);
       return 130;
     }
+    await Promise.race([new Promise<void>((resolve) => file.end(resolve)), failed]);
+    stream = undefined;
     renameSync(partial, outPath);
     process.stderr.write(`export: ${progress(tags.length)} to ${outPath} in ${formatDuration(Date.now() - started)}\n`);
     return 0;
