@@ -5,7 +5,7 @@ import type { DbStats } from '../../../shared/history/types.js';
 import type { Logger } from '../../core/log.js';
 import { Store } from '../../core/store/store.js';
 import { CommandError, UsageError, parseDuration } from '../args.js';
-import { formatBytes, formatBytesExact, formatCount, formatDuration, formatTimeAgo } from '../units.js';
+import { formatBytes, formatBytesExact, formatCount, formatDuration, formatTimeAgo } from '../../../shared/format/units.js';
 import { openReadOnly } from './history.js';
 
 export const dbHelp = `Usage: sensorvault db stats --db <file> [--json]

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Logger } from '../../core/log.js';
 import { CommandError, UsageError, attachSignedValues, parseTimeArg, timeForms } from '../args.js';
-import { formatBytes, formatCount, formatDuration } from '../units.js';
+import { formatBytes, formatCount, formatDuration } from '../../../shared/format/units.js';
 import { csvField, historyCsv, openReadOnly } from './history.js';
 
 export const historyExportHelp = `Usage: sensorvault history export --db <file> --from <time> --to <time> --out <file.csv> [--tags <pattern>] [--force]

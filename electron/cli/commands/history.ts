@@ -6,7 +6,7 @@ import type { HistorySeries } from '../../../shared/api/types.js';
 import type { HistoryTrend } from '../../../shared/history/types.js';
 import { Store } from '../../core/store/store.js';
 import { CommandError, UsageError, attachSignedValues, parseTimeArg, timeForms } from '../args.js';
-import { formatCount } from '../units.js';
+import { formatCount } from '../../../shared/format/units.js';
 
 export const historyHelp = `Usage: sensorvault history --db <file> --tag <id> [--from <time>] [--to <time>] [--format csv|json] [--limit N]
        sensorvault history --db <file> --tag <id> --points N [--from <time>] [--to <time>] [--format csv|json]

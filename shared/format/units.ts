@@ -1,4 +1,7 @@
-/** How the CLI writes counts, sizes and ages for people (data output stays raw numbers). */
+/**
+ * Counts, sizes and ages for people, the same in the UI and the CLI (pure: no DOM, no Node).
+ * Data output (csv, json) keeps raw numbers.
+ */
 
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
