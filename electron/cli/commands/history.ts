@@ -20,9 +20,9 @@ json prints one object per line. Opens the database read-only, so
 it works while run, gateway or demo is writing it.
 
 --points N prints at most N points for the range instead (csv: ts,value,quality): every
-reading when they fit, else the decimated trend (first, min, max and last of each time
-bucket, so no extreme is dropped), from raw readings or the 1 min / 1 h rollups. Where
-the points came from goes to stderr. Run 'sensorvault history export --help' for the
+reading of a short range when they fit, else the decimated trend (first, min, max and
+last of each time bucket, so no extreme is dropped), from raw readings or, for long
+ranges, the 1 min / 1 h rollups. Where the points came from goes to stderr. Run 'sensorvault history export --help' for the
 CSV export of many tags.
 
 Times for --from and --to:

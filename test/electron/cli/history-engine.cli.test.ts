@@ -154,10 +154,12 @@ describe('sensorvault history --points', () => {
     expect(points.map((p) => p.value)).toEqual(expect.arrayContaining([FLOW_MAX, FLOW_MIN]));
   });
 
-  it('prints every reading when they fit, and refuses a bad --points', async () => {
-    const few = await cli(['history', '--db', db, '--tag', 'other', '--from', from, '--to', to, '--points', '100']);
+  it('prints every reading of a short range when they fit, and refuses a bad --points', async () => {
+    // 10 readings in 10 s: raw (a range of hours would be read from the 1 min rollups).
+    const few = await cli(['history', '--db', db, '--tag', 'other', '--from', from, '--to', iso(base + 20_000), '--points', '100']);
     expect(few.code).toBe(0);
     expect(few.stdout.trim().split('\n').slice(1)).toEqual(other.map((r) => `${iso(r.ts)},${String(r.value)},good`));
+    expect(few.stderr).toBe('# source: raw, 10 points for 10 readings\n');
     const bad = await cli(['history', '--db', db, '--tag', 'other', '--points', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--points: "0" is not a positive integer/);
