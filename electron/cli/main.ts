@@ -14,7 +14,9 @@ Commands:
   certs list|trust|reject      the server-certificate trust store (OPC UA)
   ports                        list serial ports (for Modbus RTU)
   run --project F --db F       headless acquisition into SQLite
-  history --db F --tag ID      print stored readings (csv or json)
+  history --db F --tag ID      print stored readings (csv or json); --points N: a trend
+  history export --db F ...    many tags' readings to one CSV file, streamed
+  db stats|compact --db F      what the database holds (bytes per reading); compact now
   gateway [--project F]        the headless host: UI + API on 127.0.0.1
   time formats|decode|guess    the timestamp catalogue: list formats, decode a device time
   tags export|import           every tag as CSV, and back (validated, all or nothing)
@@ -48,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/run.js')).runCommand(rest, await registry(), log, out);
       case 'history':
         return await (await import('./commands/history.js')).historyCommand(rest, log, out);
+      case 'db':
+        return await (await import('./commands/db.js')).dbCommand(rest, log, out);
       case 'gateway':
         return await (await import('./commands/gateway.js')).gatewayCommand(rest, await registry(), log, out);
       case 'time':
@@ -69,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
         out(help);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; commands: demo, read, browse, modbus, discover, certs, ports, run, history, gateway, time, tags, profiles`);
+        throw new UsageError(`unknown command "${command}"; commands: demo, read, browse, modbus, discover, certs, ports, run, history, db, gateway, time, tags, profiles`);
     }
   } catch (error) {
     return report(error);

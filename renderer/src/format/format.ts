@@ -27,26 +27,4 @@ export function formatValue(value: Value, decimals?: number): string {
 
 const MAX_FRACTION = 12;
 
-/** Elapsed time, compact: "0.4 s", "12 s", "4 min 12 s", "2 h 5 min", "3 d 4 h". */
-export function formatDuration(ms: number): string {
-  const clamped = Math.max(0, ms);
-  if (clamped < 10_000) return `${(clamped / 1000).toFixed(1)} s`;
-  const seconds = Math.floor(clamped / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h ${minutes % 60} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-}
+export { formatBytes, formatCount, formatDuration } from '../../../shared/format/units.js';
