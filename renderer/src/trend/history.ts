@@ -50,7 +50,8 @@ export function formatSpan(ms: number): string {
   if (abs < 1_000) return `${Math.round(ms)} ms`;
   if (abs < 60_000) return `${round(ms / 1_000)} s`;
   if (abs < 3_600_000) return `${round(ms / 60_000)} min`;
-  if (abs < 86_400_000) return `${round(ms / 3_600_000)} h`;
+  // Up to two days in hours: the "24 h" range reads as 24 h, not 1 d.
+  if (abs < 2 * 86_400_000) return `${round(ms / 3_600_000)} h`;
   return `${round(ms / 86_400_000)} d`;
 }
 

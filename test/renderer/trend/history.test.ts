@@ -181,3 +181,11 @@ describe('trend history store', () => {
     expect(history.store.getState().results.get('a')).toMatchObject({ status: 'error', error: { code: 'unavailable' }, ms: 0 });
   });
 });
+
+describe('trend history spans', () => {
+  it('reads the 24 h range as hours and a week as days', () => {
+    expect(formatSpan(DAY)).toBe('24 h');
+    expect(formatSpan(36 * 3_600_000)).toBe('36 h');
+    expect(formatSpan(30 * DAY)).toBe('30 d');
+  });
+});
