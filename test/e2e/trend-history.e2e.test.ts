@@ -84,20 +84,25 @@ describe('24 h history trend over a day of 1 Hz readings', () => {
 
     await page.getByRole('group', { name: 'Range' }).getByRole('button', { name: '24 h', exact: true }).click();
     const source = page.locator(`[data-testid="trend-history-source"][data-tag-id="${TAG}"]`);
-    await expect.poll(() => source.getAttribute('data-status'), { timeout: 30_000 }).not.toBe('loading');
-    const apiError = await page.getByTestId('api-error').allInnerTexts();
-    expect(apiError).toEqual([]);
-    expect(await source.getAttribute('data-status')).toBe('ready');
-
+    const over = page.locator('[data-testid="trend-lane"] .u-over').first();
+    // Settled: the answer is in, for two points per CSS pixel of the plot as it is laid out now.
+    const settled = async () => {
+      const status = await source.getAttribute('data-status');
+      if (status === 'error') return 'error';
+      const width = await over.evaluate((el) => el.clientWidth);
+      return status === 'ready' && Number(await source.getAttribute('data-requested')) === Math.min(20_000, Math.max(200, Math.round(width * 2))) ? 'ready' : 'waiting';
+    };
+    await expect.poll(settled, { timeout: 30_000 }).not.toBe('waiting');
+    expect(await page.getByTestId('api-error').allInnerTexts()).toEqual([]);
+    expect(await settled()).toBe('ready');
     const requested = Number(await source.getAttribute('data-requested'));
-    const plotWidth = await page.locator('[data-testid="trend-lane"] .u-over').first().evaluate((el) => el.clientWidth);
-    expect(requested).toBe(Math.min(20_000, Math.max(200, Math.round(plotWidth * 2))));
     const pointCount = Number(await source.getAttribute('data-points'));
     expect(pointCount).toBeGreaterThan(0);
     expect(pointCount).toBeLessThanOrEqual(requested);
     const text = (await source.textContent()) ?? '';
     expect(text).toMatch(/^FT-101 Feed flow: [\d,]+ readings · min\/max per [\d.]+ (s|min) (\(decimated\)|from 1-minute rollups)/);
     expect(text).toMatch(/loaded in [\d,]+ ms/);
+    expect(await source.getByTestId('trend-history-extremes').textContent()).toMatch(/max 187\.25 m³\/h/);
     expect(Number(await source.getAttribute('data-readings'))).toBeGreaterThan(80_000);
 
     // What the plot holds: no more points than asked for, and the day's maximum among them.
@@ -124,7 +129,6 @@ describe('24 h history trend over a day of 1 Hz readings', () => {
     await page.screenshot({ path: path.join(shots, 'trend-history-24h.png') });
 
     // Drag to zoom: the zoomed span is queried at full resolution; "Reset zoom" goes back.
-    const over = page.locator('[data-testid="trend-lane"] .u-over').first();
     const box = (await over.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
     await page.mouse.down();
@@ -137,6 +141,9 @@ describe('24 h history trend over a day of 1 Hz readings', () => {
     expect(zoomedTo - zoomedFrom).toBeLessThan(DAY / 10);
     expect(zoomedFrom).toBeGreaterThanOrEqual(from);
     await page.screenshot({ path: path.join(shots, 'trend-history-zoomed.png') });
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await expect.poll(settled, { timeout: 30_000 }).toBe('ready');
+    await page.screenshot({ path: path.join(shots, 'trend-history-zoomed-1366.png') });
     await page.getByTestId('trend-reset-zoom').click();
     await expect.poll(() => range.getAttribute('data-zoomed')).toBe('false');
     expect(Number(await range.getAttribute('data-to')) - Number(await range.getAttribute('data-from'))).toBe(DAY);

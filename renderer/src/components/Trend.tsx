@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import { useStore } from 'zustand';
 import 'uplot/dist/uPlot.min.css';
 import type { ApiError } from '../../../shared/api/contract.js';
+import type { HistoryTrend } from '../../../shared/history/types.js';
 import type { TrendSeries } from '../state/stores.js';
 import { MAX_TREND_TAGS, TREND_WINDOWS } from '../state/stores.js';
 import { formatValue } from '../format/format.js';
@@ -435,12 +436,31 @@ function SeriesStatus({ configs }: { configs: readonly SeriesConfig[] }) {
   );
 }
 
-/** A range as the header shows it: "2026-12-02 14:00–2026-12-03 14:00". */
-function rangeText(shown: TimeFormatter, range: TimeRange): string {
+/** A range as the header shows it: "12-02 14:00–12-03 14:00" this year, with the year before that. */
+function rangeText(shown: TimeFormatter, range: TimeRange, now: number): string {
   const clock = (ts: number) => shown.clock(ts, range.to - range.from < 600_000);
-  const from = `${shown.date(range.from)} ${clock(range.from)}`;
-  const to = shown.date(range.to) === shown.date(range.from) ? clock(range.to) : `${shown.date(range.to)} ${clock(range.to)}`;
+  const thisYear = shown.date(now).slice(0, 4);
+  const date = (ts: number) => (shown.date(ts).startsWith(thisYear) ? shown.date(ts).slice(5) : shown.date(ts));
+  const from = `${date(range.from)} ${clock(range.from)}`;
+  const to = shown.date(range.to) === shown.date(range.from) ? clock(range.to) : `${date(range.to)} ${clock(range.to)}`;
   return `${from}–${to}`;
+}
+
+function withUnit(value: number, unit: string): string {
+  const text = formatValue(value);
+  return unit === '' ? text : `${text} ${unit}`;
+}
+
+/** Lowest and highest good value among the points (M4 keeps every bucket's extremes, so these are the range's). */
+function goodExtremes(points: HistoryTrend['points']): { min: number; max: number } | undefined {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const [, v, q] of points) {
+    if (q === 'bad' || typeof v !== 'number' || !Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return min <= max ? { min, max } : undefined;
 }
 
 /** Per tag: where the history points come from, the query's progress, or what went wrong and what to do. */
@@ -468,6 +488,7 @@ function HistoryStatus({ configs, history }: { configs: readonly SeriesConfig[];
           );
         }
         const trend = r.trend;
+        const extremes = trend === undefined || c.kind !== 'analog' ? undefined : goodExtremes(trend.points);
         const done = r.status === 'ready' && trend !== undefined;
         return (
           <div
@@ -478,14 +499,19 @@ function HistoryStatus({ configs, history }: { configs: readonly SeriesConfig[];
           >
             <span className="trend-history-swatch" style={{ background: c.color }} aria-hidden="true" />
             <span className="trend-history-name">{c.name}:</span>{' '}
-            {trend !== undefined && <span className="trend-history-source">{describeSource(trend)}</span>}
-            {trend !== undefined && <span className="muted"> · {trend.points.length.toLocaleString('en-US')} points drawn</span>}
             {r.status === 'loading' && (
               <span className="trend-history-progress" role="status">
-                {trend === undefined ? '' : ' · '}
-                <span className="trend-spinner" aria-hidden="true" /> loading {span} of history…
+                <span className="trend-spinner" aria-hidden="true" /> loading {span} of history…{trend === undefined ? '' : ' '}
               </span>
             )}
+            {trend !== undefined && <span className="trend-history-source">{describeSource(trend)}</span>}
+            {extremes !== undefined && (
+              <span data-testid="trend-history-extremes">
+                {' '}
+                · min {withUnit(extremes.min, c.unit)} · max {withUnit(extremes.max, c.unit)}
+              </span>
+            )}
+            {trend !== undefined && <span className="muted"> · {trend.points.length.toLocaleString('en-US')} points drawn</span>}
             {done && r.ms !== undefined && <span className="muted" data-testid="trend-history-ms"> · loaded in {Math.round(r.ms).toLocaleString('en-US')} ms</span>}
           </div>
         );
@@ -587,6 +613,11 @@ export function Trend() {
     };
     const initial = sizes();
     const zoomTo = { onZoom: (a: number, b: number) => history.zoom(a, b) };
+    // Points per query follow the plot area's width in CSS pixels: the lane's width less its axes (from the layout,
+    // not measured: uPlot hides an axis while its scale has no data, which would widen the plot until the first points).
+    const plotWidth = () => sizes()[0]!.width - AXIS_SIZE - (needsRight ? AXIS_SIZE : 12);
+    history.setWidth(plotWidth());
+    let widthTimer: ReturnType<typeof setTimeout> | undefined;
     const built = lanes.map((lane, index) => {
       const members = lane.kind === 'analog' ? configs.filter((c) => lane.axes.some((a) => a.tagIds.includes(c.tagId))) : configs.filter((c) => c.tagId === lane.tagId);
       return buildLanePlot(lane, members, initial[index]!, {
@@ -602,19 +633,16 @@ export function Trend() {
       });
     });
     lanesRef.current = built;
-    // Points per query follow the plot's width (in CSS pixels), re-asked once a resize settles.
-    const plotWidth = () => built[0]?.plot.over.clientWidth ?? wrapper.clientWidth;
-    history.setWidth(plotWidth());
-    let resizeTimer: ReturnType<typeof setTimeout> | undefined;
     const observer = new ResizeObserver(() => {
       const next = sizes();
       built.forEach((l, i) => l.plot.setSize(next[i]!));
-      if (resizeTimer !== undefined) clearTimeout(resizeTimer);
-      resizeTimer = setTimeout(() => history.setWidth(plotWidth()), 300);
+      // Re-asked once the resize settles.
+      if (widthTimer !== undefined) clearTimeout(widthTimer);
+      widthTimer = setTimeout(() => history.setWidth(plotWidth()), 300);
     });
     observer.observe(wrapper);
     return () => {
-      if (resizeTimer !== undefined) clearTimeout(resizeTimer);
+      if (widthTimer !== undefined) clearTimeout(widthTimer);
       observer.disconnect();
       for (const l of built) l.plot.destroy();
       lanesRef.current = [];
@@ -692,8 +720,8 @@ export function Trend() {
           </div>
         )}
         {isHistory && shownSpan !== undefined && (
-          <span className="trend-range" data-testid="trend-range" data-from={shownSpan.from} data-to={shownSpan.to} data-zoomed={zoom.zoom !== undefined}>
-            {rangeText(shown, shownSpan)}
+          <span className="trend-range" data-testid="trend-range" data-from={shownSpan.from} data-to={shownSpan.to} data-zoomed={zoom.zoom !== undefined} title={`${shown.dateTime(shownSpan.from)} – ${shown.dateTime(shownSpan.to)} ${shown.label(shownSpan.to)}`}>
+            {rangeText(shown, shownSpan, second * 1000)}
             {zoom.zoom !== undefined ? ' (zoomed)' : ''}
           </span>
         )}
@@ -702,7 +730,11 @@ export function Trend() {
             Reset zoom
           </button>
         )}
-        {isHistory && zoom.zoom === undefined && <span className="muted trend-zoom-hint">drag across the plot to zoom</span>}
+        {isHistory && zoom.zoom === undefined && (
+          <span className="muted trend-zoom-hint" title="Drag across the plot to zoom into that span at full resolution">
+            drag to zoom
+          </span>
+        )}
         <span className="panel-count" data-testid="trend-series-count" data-count={configs.length}>
           {configs.length} series
         </span>
