@@ -495,7 +495,7 @@ function HistoryStatus({ configs, history }: { configs: readonly SeriesConfig[];
             key={c.tagId}
             className={`trend-history-line${r.status === 'loading' ? ' trend-history-loading' : ''}`}
             {...common}
-            {...(trend === undefined ? {} : { 'data-source': trend.source, 'data-points': trend.points.length, 'data-readings': trend.readings })}
+            {...(trend === undefined ? {} : { 'data-source': trend.source, 'data-points': trend.points.length, 'data-readings': trend.readings, 'data-bucket-ms': trend.bucketMs })}
           >
             <span className="trend-history-swatch" style={{ background: c.color }} aria-hidden="true" />
             <span className="trend-history-name">{c.name}:</span>{' '}
