@@ -3,6 +3,7 @@ import type { SensorVaultApi } from '../../../shared/api/contract.js';
 import type { HistoryPoint } from '../../../shared/api/types.js';
 import type { Quality, Reading, Value } from '../../../shared/reading.js';
 import type { HostConnection } from '../api/connect.js';
+import { type TrendHistory, createTrendHistory } from '../trend/history-store.js';
 import { createEditor, type Editor } from './editor.js';
 import { createMappingStore, type MappingStore } from './mapping.js';
 import { type SettingsState, type SettingsStorage, createSettingsStore } from './settings.js';
@@ -34,6 +35,8 @@ export interface Session {
   live: StoreApi<LiveState>;
   selection: StoreApi<SelectionState>;
   trend: StoreApi<TrendState>;
+  /** The trend's history ranges (1 h … 30 d, custom, zoom): one `history:trend` query per selected tag. */
+  trendHistory: TrendHistory;
   clock: StoreApi<ClockState>;
   /** The engineer's display choices (time zone), persisted by the browser. */
   settings: StoreApi<SettingsState>;
@@ -79,6 +82,7 @@ export function createSession(connection: HostConnection, options: SessionOption
   const live = createLiveStore();
   const selection = createSelectionStore();
   const trend = createTrendStore();
+  const trendHistory = createTrendHistory(api, { now });
   const clock = createClockStore(now());
   const settings = createSettingsStore(options.settingsStorage ?? (typeof localStorage === 'undefined' ? undefined : localStorage));
   const editor = createEditor(api, {
@@ -286,6 +290,7 @@ export function createSession(connection: HostConnection, options: SessionOption
     void loadSnapshot();
     void loadStats();
     for (const tagId of trend.getState().series.keys()) void backfill(tagId);
+    if (trendHistory.store.getState().range !== 'live') trendHistory.refresh();
   }
 
   function every(ms: number, task: () => void): void {
@@ -301,6 +306,7 @@ export function createSession(connection: HostConnection, options: SessionOption
     live,
     selection,
     trend,
+    trendHistory,
     clock,
     settings,
     editor,
@@ -315,8 +321,12 @@ export function createSession(connection: HostConnection, options: SessionOption
       disposers.push(connection.link.onChange((link) => system.setState({ link })));
       disposers.push(connection.link.onReconnect(reloadAll));
       disposers.push(selection.subscribe((state, previous) => {
-        if (state.selected !== previous.selected) syncTrendWithSelection(state.selected);
+        if (state.selected !== previous.selected) {
+          syncTrendWithSelection(state.selected);
+          trendHistory.setTags(state.selected);
+        }
       }));
+      trendHistory.setTags(selection.getState().selected);
       disposers.push(trend.subscribe((state, previous) => {
         if (state.windowMs > previous.windowMs) for (const tagId of state.series.keys()) void backfill(tagId);
       }));
