@@ -83,10 +83,10 @@ async function ingestWithCompaction() {
   const prefill = cycleBatches(TAGS, 1800, T0);
   const ingest = cycleBatches(TAGS, 2000, T0 + 3_600_000);
   const total = ingest.reduce((n, b) => n + b.length, 0);
-  const run = async (name: string, compact: boolean) => {
+  const run = async (name: string, compact: boolean, duty = 0.25) => {
     const store = await Store.open({ path: path.join(dir, `${name}.db`), retention, log: silentLogger, compaction: false });
     for (const b of prefill) await store.append(b);
-    const compaction = compact ? store.compactNow(0) : Promise.resolve(null);
+    const compaction = compact ? store.compactNow(0, duty) : Promise.resolve(null);
     const t0 = performance.now();
     let pending: Promise<void>[] = [];
     for (const b of ingest) {
@@ -104,8 +104,17 @@ async function ingestWithCompaction() {
   };
   await run('warm', false);
   const off = await run('off', false);
+  // The background job's pace (duty cycle 0.25), and flat out (what `db compact` does).
   const on = await run('on', true);
-  return { readings: total, offPerS: Math.round(off.perS), onPerS: Math.round(on.perS), compactedMeanwhile: on.compacted, ratio: round(on.perS / off.perS) };
+  const flat = await run('flat', true, 1);
+  return {
+    readings: total,
+    offPerS: Math.round(off.perS),
+    onPerS: Math.round(on.perS),
+    compactedMeanwhile: on.compacted,
+    ratio: round(on.perS / off.perS),
+    flatOutRatio: round(flat.perS / off.perS),
+  };
 }
 
 /**

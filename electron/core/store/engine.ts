@@ -404,12 +404,20 @@ export class StoreEngine {
     const tags = new Set<number>();
     let next: number | undefined = this.history.firstHotSlice();
     while (next !== undefined && next <= lastSlice && !this.closing) {
+      const sliceStarted = performance.now();
       const r = this.history.compactSlice(next);
       readings += r.readings;
       blocks += r.blocks;
       for (const t of r.tags) tags.add(t);
       next = this.history.firstHotSlice(next + 1);
-      await pause();
+      const duty = options.dutyCycle ?? 1;
+      if (duty < 1 && duty > 0 && next !== undefined) {
+        // Waits in short steps, so a close never waits for a throttled compaction.
+        const until = performance.now() + Math.min(10_000, (performance.now() - sliceStarted) * (1 / duty - 1));
+        while (!this.closing && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, Math.min(50, until - performance.now())));
+      } else {
+        await pause();
+      }
     }
     const ms = performance.now() - started;
     if (readings > 0) {

@@ -25,11 +25,11 @@ const sql = {
   blockPut: `INSERT OR REPLACE INTO blocks(slice, tag_id, t0, t1, n, data) VALUES (?, ?, ?, ?, ?, ?)`,
   /** Params: lo slice, hi slice, tag. One seek per slice. */
   blocksRange: `WITH RECURSIVE s(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM s WHERE n < ?)
-    SELECT b.slice, b.data FROM s JOIN blocks b ON b.slice = s.n AND b.tag_id = ? ORDER BY b.slice`,
+    SELECT b.slice, b.data FROM s CROSS JOIN blocks b ON b.slice = s.n AND b.tag_id = ? ORDER BY b.slice`,
   /** Params: lo bucket, hi bucket, tag, from, to. Oldest first, one seek per bucket. */
   hotRangeAsc: `WITH RECURSIVE b(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM b WHERE n < ?)
     SELECT r.ts, r.value, r.flags, r.status_id, r.receive_delta
-    FROM b JOIN readings r ON r.bucket = b.n AND r.tag_id = ? AND r.ts BETWEEN ? AND ? ORDER BY r.ts`,
+    FROM b CROSS JOIN readings r ON r.bucket = b.n AND r.tag_id = ? AND r.ts BETWEEN ? AND ? ORDER BY r.ts`,
   hotBounds: `SELECT (SELECT min(bucket) FROM readings) AS lo, (SELECT max(bucket) FROM readings) AS hi`,
   blockBounds: `SELECT (SELECT min(slice) FROM blocks) AS lo, (SELECT max(slice) FROM blocks) AS hi`,
   rollupPut: `INSERT OR REPLACE INTO rollups(res, bucket, tag_id, n, nv, good, min, min_ts, max, max_ts, sum, first, first_ts, last, last_ts)
@@ -37,8 +37,10 @@ const sql = {
   /** Params: res, lo bucket, hi bucket, res, tag. One seek per bucket. */
   rollupRange: `WITH RECURSIVE b(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM b WHERE n < ?)
     SELECT r.bucket, r.n, r.nv, r.good, r.min, r.min_ts, r.max, r.max_ts, r.sum, r.first, r.first_ts, r.last, r.last_ts
-    FROM b JOIN rollups r ON r.res = ? AND r.bucket = b.n AND r.tag_id = ? ORDER BY r.bucket`,
+    FROM b CROSS JOIN rollups r ON r.res = ? AND r.bucket = b.n AND r.tag_id = ? ORDER BY r.bucket`,
   rollupBounds: `SELECT count(*) AS rows, min(bucket) AS lo, max(bucket) AS hi FROM rollups WHERE res = ?`,
+  /** Two subqueries: each is one seek on the primary key (res, bucket, ...). */
+  rollupBucketBounds: `SELECT (SELECT min(bucket) FROM rollups WHERE res = ?) AS lo, (SELECT max(bucket) FROM rollups WHERE res = ?) AS hi`,
   blockTotals: `SELECT count(*) AS blocks, coalesce(sum(n), 0) AS readings FROM blocks`,
   hotCount: `SELECT count(*) FROM readings`,
   oldestBlock: `SELECT min(t0) FROM blocks WHERE slice = (SELECT min(slice) FROM blocks)`,
@@ -160,6 +162,11 @@ export class History {
     return r.lo === null || r.hi === null ? null : { lo: r.lo, hi: r.hi };
   }
 
+  private rollupBucketBounds(res: number): { lo: number; hi: number } | null {
+    const r = this.st.rollupBucketBounds.get(res, res) as { lo: number | null; hi: number | null };
+    return r.lo === null || r.hi === null ? null : { lo: r.lo, hi: r.hi };
+  }
+
   hotBounds(): { lo: number; hi: number } | null {
     return this.bounds(this.st.hotBounds);
   }
@@ -204,12 +211,10 @@ export class History {
     const stored = new Map<number, Rollup>();
     const lo = Math.floor(from / res);
     const hi = Math.floor(to / res);
-    const b = this.bounds(this.st.blockBounds);
+    const b = this.rollupBucketBounds(res);
     if (b !== null) {
-      // Stored rollups exist only where blocks were written: clamp the seeks to them.
-      const rlo = Math.max(lo, Math.floor((b.lo * SLICE_MS) / res));
-      const rhi = Math.min(hi, Math.floor(((b.hi + 1) * SLICE_MS - 1) / res));
-      for (const r of this.rollupRows(res, rlo, rhi, tagId)) stored.set(r.bucket, r);
+      // Seek only where rollups of this resolution exist (they outlive pruned blocks).
+      for (const r of this.rollupRows(res, Math.max(lo, b.lo), Math.min(hi, b.hi), tagId)) stored.set(r.bucket, r);
     }
     const hot = this.hotColumns(tagId, from, to);
     for (const r of rollupColumns(hot, res)) {
@@ -237,6 +242,8 @@ export class History {
       if (span / res < buckets) continue;
       const rows = this.rollupsInRange(tagId, from, to, res);
       const readings = rows.reduce((n, r) => n + r.n, 0);
+      // A sparse tag: every reading fits, so show them all.
+      if (readings <= points) break;
       return { ...base, source, bucketMs: span / buckets, points: m4Rollups(rows, res, from, to, buckets), readings };
     }
     const cols = this.rangeColumns(tagId, from, to);

@@ -72,6 +72,12 @@ export interface CompactOptions {
   /** Compact hot readings older than now - olderThanMs; 0 (default) compacts everything. */
   olderThanMs?: number;
   now: number;
+  /**
+   * Share of the worker's time compaction may take, 0 < d <= 1 (default 1: as fast as it
+   * can). Background compaction uses 0.25: after each slice it waits 3x as long as the
+   * slice took, so appends keep most of the worker even while a backlog is compacted.
+   */
+  dutyCycle?: number;
 }
 
 export interface CompactResult {

@@ -51,6 +51,8 @@ interface Pending {
 }
 
 const MIB = 1024 * 1024;
+/** Background compaction takes at most this share of the store worker (see CompactOptions). */
+const BACKGROUND_DUTY_CYCLE = 0.25;
 
 /**
  * The worker next to this file: worker.js when compiled; under vitest/tsx the source is
@@ -228,9 +230,9 @@ export class Store {
   }
 
   /** Compacts hot readings into per-tag blocks now (default: all of them). */
-  compactNow(olderThanMs = 0): Promise<CompactResult> {
+  compactNow(olderThanMs = 0, dutyCycle = 1): Promise<CompactResult> {
     if (this.options.readOnly === true) return Promise.reject(new Error(`store ${this.options.path} is open read-only`));
-    return this.call({ op: 'compact', options: { olderThanMs, now: this.now() } });
+    return this.call({ op: 'compact', options: { olderThanMs, now: this.now(), dutyCycle } });
   }
 
   /** The newest committed reading of each tag (all tags when omitted). */
@@ -259,7 +261,7 @@ export class Store {
   private compactTick(hotWindowMs: number): void {
     if (this.compactRunning) return;
     this.compactRunning = true;
-    this.compactNow(Math.max(1, hotWindowMs))
+    this.compactNow(Math.max(1, hotWindowMs), BACKGROUND_DUTY_CYCLE)
       .catch((err: unknown) => {
         if (this.closed === null) this.log.warn('compaction failed; the readings stay in the hot table and the next run retries', { error: err instanceof Error ? err.message : String(err) });
       })
