@@ -339,7 +339,7 @@ export class StoreEngine {
     const pages = this.history.pageUse();
     const sum = (names: string[]) => names.reduce((n, k) => n + (pages.get(k) ?? 0), 0);
     const hotBytes = sum(['readings']);
-    const blockBytes = sum(['blocks']);
+    const blockBytes = sum(['blocks', 'blocks_slice_tag']);
     const rollupBytes = sum(['rollups']);
     const pageSize = this.db.pragma('page_size', { simple: true }) as number;
     const free = (this.db.pragma('freelist_count', { simple: true }) as number) * pageSize;

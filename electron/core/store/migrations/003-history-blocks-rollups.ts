@@ -9,15 +9,19 @@ export const migration: Migration = {
   name: 'history-blocks-rollups',
   up(db) {
     db.exec(`
+      -- A rowid table, not WITHOUT ROWID: an index b-tree keeps at most ~1000 bytes of a
+      -- row in its leaf and puts the rest of a 1-2 KiB block on a mostly empty overflow
+      -- page (measured: 4.1 B/reading instead of 1.6). Rowids grow, so rows append.
       CREATE TABLE blocks (
+        id INTEGER PRIMARY KEY,
         slice INTEGER NOT NULL,   -- floor(ts / SLICE_MS): one block per tag and slice
         tag_id INTEGER NOT NULL,
         t0 INTEGER NOT NULL,      -- first and last reading time (UTC ms)
         t1 INTEGER NOT NULL,
         n INTEGER NOT NULL,       -- readings in the block
-        data BLOB NOT NULL,       -- block-codec.ts format
-        PRIMARY KEY (slice, tag_id)
-      ) WITHOUT ROWID;
+        data BLOB NOT NULL        -- block-codec.ts format
+      );
+      CREATE UNIQUE INDEX blocks_slice_tag ON blocks(slice, tag_id);
       CREATE TABLE rollups (
         res INTEGER NOT NULL,     -- bucket width (ms): 60000 or 3600000
         bucket INTEGER NOT NULL,  -- floor(ts / res)
