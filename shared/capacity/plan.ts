@@ -116,10 +116,11 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   // Horizon.
   const retention = project.store.retention as typeof project.store.retention & { rollupMaxAgeDays?: number };
   const maxAgeDays = retention.maxAgeDays;
+  const ageLimit = `${Number.isInteger(maxAgeDays) ? formatCount(maxAgeDays) : String(Number(maxAgeDays.toPrecision(2)))}-day age limit`;
   let rollupDays = retention.rollupMaxAgeDays;
   if (rollupDays === undefined) {
     rollupDays = Math.max(365, 10 * maxAgeDays);
-    assumptions.push(`Rollups are kept ${formatDays(rollupDays)} (10 × the ${formatCount(maxAgeDays)}-day age limit, at least 365 days; the project sets no rollup retention).`);
+    assumptions.push(`Rollups are kept ${formatDays(rollupDays)} (10 × the ${ageLimit}, at least 365 days; the project sets no rollup retention).`);
   }
   const budgetBytes = input.budgetBytes ?? retention.maxSizeMiB * MIB;
   if (input.budgetBytes === undefined) assumptions.push(`Budget: the project's store limit of ${formatCount(retention.maxSizeMiB)} MiB (${formatSize(budgetBytes)}).`);
@@ -138,10 +139,10 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     const firstPruneDay = Math.max(0, room) / bytesPerDay;
     if (ageNeeds > budgetBytes) {
       assumptions.push(
-        `Warning: the ${formatCount(maxAgeDays)}-day age limit needs ${formatSize(ageNeeds)}; the ${formatSize(budgetBytes)} budget holds ${formatDays(horizonDays)} of raw history: prune will start at day ${Math.floor(firstPruneDay)}.`,
+        `Warning: the ${ageLimit} needs ${formatSize(ageNeeds)}; the ${formatSize(budgetBytes)} budget holds ${formatDays(horizonDays)} of raw history: prune will start at day ${Math.floor(firstPruneDay)}.`,
       );
     } else {
-      assumptions.push(`The ${formatCount(maxAgeDays)}-day age limit fits the budget: it needs ${formatSize(ageNeeds)} of ${formatSize(budgetBytes)}; age pruning, not the budget, limits the history.`);
+      assumptions.push(`The ${ageLimit} fits the budget: it needs ${formatSize(ageNeeds)} of ${formatSize(budgetBytes)}; age pruning, not the budget, limits the history.`);
     }
   }
 

@@ -44,8 +44,14 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-/** "8.1 days", "1 day", "1,234 days", "0.4 days". */
+/** "8.1 days", "1 day", "1,234 days"; under a day in hours, minutes or seconds ("6 h", "8.6 s"). */
 export function formatDays(days: number): string {
+  if (days > 0 && days < 1) {
+    const seconds = days * 86_400;
+    if (seconds < 60) return `${Number(seconds.toPrecision(2))} s`;
+    if (seconds < 3600) return `${Number((seconds / 60).toPrecision(2))} min`;
+    return `${Number((seconds / 3600).toPrecision(2))} h`;
+  }
   const text = days >= 100 ? formatCount(days) : days.toFixed(1).replace(/\.0$/, '');
   return `${text} ${text === '1' ? 'day' : 'days'}`;
 }

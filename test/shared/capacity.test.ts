@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { TagInfo } from '../../shared/api/types.js';
 import { planCapacity, signalClassOf } from '../../shared/capacity/plan.js';
 import { BYTES_PER_READING, PAGE_OVERHEAD, ROLLUP_ROW_BYTES } from '../../shared/capacity/ratios.js';
-import { parseSize } from '../../shared/capacity/units.js';
+import { formatDays, parseSize } from '../../shared/capacity/units.js';
 import { CapacityPlanSchema } from '../../shared/history/types.js';
 import { ProjectSchema, type Project } from '../../shared/project.js';
 
@@ -86,6 +86,16 @@ describe('planCapacity', () => {
     expect(t('hr:20:string:16')).toBe('text');
     expect(t('ns=2;s=Temp')).toBe('analog');
     expect(t('ns=2;s=Run', 'boolean')).toBe('boolean');
+  });
+});
+
+describe('formatDays', () => {
+  it('writes days, and hours, minutes or seconds under a day', () => {
+    expect(formatDays(8.14)).toBe('8.1 days');
+    expect(formatDays(1)).toBe('1 day');
+    expect(formatDays(1207.4)).toBe('1,207 days');
+    expect(formatDays(0.25)).toBe('6 h');
+    expect(formatDays(0.0001)).toBe('8.6 s');
   });
 });
 

@@ -4,7 +4,7 @@ import { SIZE_FORMS, formatBitRate, formatCount, formatDays, formatSize, parseSi
 import type { CapacityPlan, DbStats } from '../../../shared/history/types.js';
 import { formatDuration } from '../format/format.js';
 import { useTimeFormats } from '../format/use-time-format.js';
-import { useSession, useSessionStore } from '../session-context.js';
+import { useEditorStore, useSession, useSessionStore } from '../session-context.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import './storage.css';
 
@@ -26,6 +26,10 @@ export function StorageView() {
   const statsError = useStore(store, (s) => s.statsError);
   const prunes = useStore(store, (s) => s.prunes);
   const projectName = useSessionStore('system', (s) => s.info?.projectName);
+  const version = useSessionStore('system', (s) => s.info?.version);
+  const maxAgeDays = useEditorStore('project', (s) => s.project?.store.retention.maxAgeDays);
+  const now = useSessionStore('clock', (s) => Math.floor(s.now / 60_000) * 60_000);
+  const { shown } = useTimeFormats();
   const [budgetText, setBudgetText] = useState('');
   const [budgetProblem, setBudgetProblem] = useState<string>();
 
@@ -33,9 +37,10 @@ export function StorageView() {
     const state = store.getState();
     void state.loadPlan(state.budgetBytes);
     void state.loadStats();
+    if (session.editor.project.getState().project === undefined) void session.editor.loadProject();
     const timer = setInterval(() => void store.getState().loadStats(), STATS_REFRESH_MS);
     return () => clearInterval(timer);
-  }, [store]);
+  }, [store, session]);
 
   function applyBudget(event: React.FormEvent) {
     event.preventDefault();
@@ -56,11 +61,15 @@ export function StorageView() {
   return (
     <main className="storage-view" data-testid="storage-view">
       {prunes.length > 0 && (
-        <div className="notice prune-notice" role="status" data-testid="prune-notice">
+        <div className="notice prune-notice no-print" role="status" data-testid="prune-notice">
           <div>
             {prunes.map((p) => (
               <div key={`${p.at}-${p.reason}`}>
-                <strong>Retention pruned {formatCount(p.prunedReadings)} readings</strong> ({p.reason === 'size' ? 'disk budget' : 'age limit'}): {p.message}
+                <strong>
+                  {shown.dateTime(p.at).slice(0, 19)}: retention deleted {formatCount(p.prunedReadings)} readings
+                </strong>
+                , oldest first, {p.reason === 'size' ? 'to keep the database under the disk budget' : 'older than the age limit'}.
+                {p.oldestKeptTs !== undefined && ` The oldest reading kept is from ${shown.dateTime(p.oldestKeptTs).slice(0, 19)}.`}
               </div>
             ))}
           </div>
@@ -103,7 +112,10 @@ export function StorageView() {
           </div>
         )}
         {planError !== undefined && <ErrorNotice what="Could not plan the capacity" error={planError} />}
-        {plan === undefined ? planError === undefined && <div className="empty-state">Planning…</div> : <PlanFigures plan={plan} />}
+        <p className="print-only">
+          Printed {shown.dateTime(now).slice(0, 16)} ({shown.label(now)}) from SensorVault{version === undefined ? '' : ` v${version}`}.
+        </p>
+        {plan === undefined ? planError === undefined && <div className="empty-state">Planning…</div> : <PlanFigures plan={plan} maxAgeDays={maxAgeDays} />}
       </section>
       <section className="panel storage-panel" aria-labelledby="db-title">
         <div className="panel-toolbar">
@@ -132,8 +144,17 @@ function Figure({ label, value, testId, note }: { label: string; value: string; 
   );
 }
 
-function PlanFigures({ plan }: { plan: CapacityPlan }) {
+/** Raw history kept: the budget's horizon or the age limit, whichever prunes first. */
+function historyKept(plan: CapacityPlan, maxAgeDays: number | undefined): { value: string; note: string } {
+  if (plan.horizonDays === undefined) return { value: '—', note: 'no readings to store' };
+  if (maxAgeDays === undefined) return { value: formatDays(plan.horizonDays), note: 'by the disk budget alone (the age limit is not known yet)' };
+  if (maxAgeDays <= plan.horizonDays) return { value: formatDays(maxAgeDays), note: `the age limit; the budget alone would hold ${formatDays(plan.horizonDays)}` };
+  return { value: formatDays(plan.horizonDays), note: `the disk budget prunes first; the age limit is ${formatDays(maxAgeDays)}` };
+}
+
+function PlanFigures({ plan, maxAgeDays }: { plan: CapacityPlan; maxAgeDays: number | undefined }) {
   const rawPerDay = plan.bytesPerDay - plan.rollupBytesPerDay;
+  const kept = historyKept(plan, maxAgeDays);
   return (
     <div className="plan-body" data-testid="capacity-plan">
       <dl className="figures">
@@ -142,7 +163,7 @@ function PlanFigures({ plan }: { plan: CapacityPlan }) {
         <Figure label="Disk per day" value={formatSize(plan.bytesPerDay)} testId="plan-disk" note={`raw ${formatSize(rawPerDay)} + rollups ${formatSize(plan.rollupBytesPerDay)}`} />
         <Figure label="Bytes per reading" value={`${plan.bytesPerReading.toFixed(2)} B`} note="compacted, with page overhead" />
         <Figure label="Disk budget" value={plan.budgetBytes === undefined ? '—' : formatSize(plan.budgetBytes)} testId="plan-budget" />
-        <Figure label="Raw history in the budget" value={plan.horizonDays === undefined ? '—' : formatDays(plan.horizonDays)} testId="plan-horizon" />
+        <Figure label="Raw history kept" value={kept.value} testId="plan-horizon" note={kept.note} />
         <Figure label="Hot table" value={formatSize(plan.hotBytes)} note="before compaction" />
         <Figure
           label="Egress (leaves the site)"
