@@ -41,12 +41,12 @@ export async function capacityCommand(argv: string[], registry: DriverRegistry, 
   const compiled = await loadProjectFile(path.resolve(values.project), registry);
   const plan = planCapacity({ project: compiled.project, tags: tagInfosOf(compiled), ...(budgetBytes === undefined ? {} : { budgetBytes }) });
   if (values.json === true) out(JSON.stringify(plan));
-  else for (const line of formatPlan(plan, compiled.project.name)) out(line);
+  else for (const line of formatPlan(plan, compiled.project.name, compiled.project.store.retention.maxAgeDays)) out(line);
   return 0;
 }
 
 /** The printable plan: one figure a line with its unit, one line per device, then the assumptions. */
-export function formatPlan(plan: CapacityPlan, projectName: string): string[] {
+export function formatPlan(plan: CapacityPlan, projectName: string, maxAgeDays: number): string[] {
   const rows: [string, string][] = [
     ['Tags', formatCount(plan.tags)],
     ['Readings per day', formatCount(plan.readingsPerDay)],
@@ -55,7 +55,10 @@ export function formatPlan(plan: CapacityPlan, projectName: string): string[] {
     ['Hot table', `${formatSize(plan.hotBytes)} before compaction`],
   ];
   if (plan.budgetBytes !== undefined) rows.push(['Disk budget', formatSize(plan.budgetBytes)]);
-  if (plan.horizonDays !== undefined) rows.push(['Raw history', `${formatDays(plan.horizonDays)} fit the budget`]);
+  if (plan.horizonDays !== undefined) {
+    const kept = maxAgeDays <= plan.horizonDays ? `${formatDays(maxAgeDays)} kept (the age limit prunes first)` : `${formatDays(maxAgeDays)} age limit (the budget prunes first)`;
+    rows.push(['Raw history', `${formatDays(plan.horizonDays)} fit the budget; ${kept}`]);
+  }
   rows.push(['Egress', plan.egress.tags === 0 ? 'none (no tag leaves the site)' : `${formatCount(plan.egress.tags)} tags, ${formatCount(plan.egress.readingsPerDay)} readings/day, ${formatSize(plan.egress.bytesPerDay)}/day, ${formatBitRate(plan.egress.bitsPerSecond)} average`]);
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = [`Capacity plan: ${projectName}`, ''];
