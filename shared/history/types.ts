@@ -65,7 +65,7 @@ export const DbStatsSchema = z
     tags: z.number().int(),
     oldestTs: z.number().optional(),
     newestTs: z.number().optional(),
-    /** Size of the database file (without -wal and -shm). */
+    /** Size of the database (page count × page size: the file once the WAL is checkpointed into it). */
     fileBytes: z.number().int(),
     walBytes: z.number().int(),
     /** Pages holding readings (hot table and blocks, with their b-tree and overflow pages). */

@@ -3,12 +3,16 @@
  * (worker.ts); everything here is synchronous except pruning, which deletes in bounded
  * chunks and yields between them so appends are never held up for long.
  */
+import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { HistoryPoint, HistorySeries } from '../../../shared/api/types.js';
 import type { Reading, Value } from '../../../shared/reading.js';
 import { LatestCache, type CachedValue } from './latest-cache.js';
 import { checkVersion, migrate } from './migrations/index.js';
-import type { DbStats, HistoryTrend } from '../../../shared/history/types.js';
+import type { DbStats, HistoryTrend, PruneRecord } from '../../../shared/history/types.js';
+import { columnPoint, rowStrings } from './columns.js';
+import { History, SLICE_MS, sliceOf } from './history.js';
+import { HOUR_MS, MINUTE_MS } from './rollup.js';
 import type { AppendBatch, CompactOptions, CompactResult, PrunedEvent, Results, Retention, TagMeta, WorkerInit } from './protocol.js';
 import { ValueKind } from './protocol.js';
 import { BUCKET_MS, FLAG_BOOLEAN, QUALITY_MASK, QUERY_CHUNK_BUCKETS, bucketOf, qualityName, sql } from './schema.js';
@@ -24,6 +28,10 @@ const TS_MIN = -8.64e15;
 const TS_MAX = 8.64e15;
 const HINT_MARK_KEY = 'latest_hint_mark';
 const CLEAN_CLOSE_KEY = 'clean_close';
+const LAST_PRUNE_KEY = 'last_prune';
+const LAST_COMPACTION_KEY = 'last_compaction';
+/** Slices per history read step (1 h): bounds the decoding done before a limit is checked. */
+const READ_STEP_SLICES = 6;
 /**
  * Readings are assumed to arrive at most this late (in buckets) relative to the newest one:
  * after a crash, the hints are repaired from the buckets since the last flush minus this.
@@ -60,6 +68,7 @@ export class StoreEngine {
   private closing = false;
   /** Held while open read-write: one writer per database (writer-lock.ts). */
   private readonly writerLock: WriterLock | null;
+  private readonly history: History;
 
   constructor(private readonly init: WorkerInit, private readonly log: EngineLog) {
     // Before the database is touched: a refused second writer must not even migrate it.
@@ -88,6 +97,7 @@ export class StoreEngine {
       const stmt = {} as { -readonly [K in keyof typeof sql]: Database.Statement };
       for (const key of Object.keys(sql) as Array<keyof typeof sql>) stmt[key] = this.db.prepare(sql[key]);
       this.stmt = stmt;
+      this.history = new History(this.db);
       for (const r of this.stmt.allTags.all() as Array<{ id: number; key: string; last_ts: number | null }>) {
         this.tagIdByKey.set(r.key, r.id);
         this.tagKeyById.set(r.id, r.key);
@@ -123,9 +133,13 @@ export class StoreEngine {
     const clean = (this.stmt.getMeta.get(CLEAN_CLOSE_KEY) as { value: number } | undefined)?.value === 1;
     const b = this.bounds();
     const run = this.db.transaction(() => {
-      if (!clean && b !== null) {
-        const from = this.hintMark === null ? b.lo : Math.max(b.lo, this.hintMark - LATE_SLACK_BUCKETS);
+      if (!clean && (b !== null || this.history.totals().blocks > 0)) {
+        const lo = b?.lo ?? -9e15;
+        const from = this.hintMark === null ? lo : Math.max(lo, this.hintMark - LATE_SLACK_BUCKETS);
         const rows = this.db.prepare('SELECT tag_id AS id, max(ts) AS ts FROM readings WHERE bucket >= ? GROUP BY tag_id').all(from) as Array<{ id: number; ts: number }>;
+        // A compaction since the last flush moved some of them into blocks.
+        const fromSlice = sliceOf(from * BUCKET_MS);
+        rows.push(...(this.db.prepare('SELECT tag_id AS id, max(t1) AS ts FROM blocks WHERE slice >= ? GROUP BY tag_id').all(fromSlice) as Array<{ id: number; ts: number }>));
         for (const r of rows) {
           const hint = this.hints.get(r.id);
           if (hint === null || hint === undefined || r.ts > hint) {
@@ -133,8 +147,10 @@ export class StoreEngine {
             this.hints.set(r.id, r.ts);
           }
         }
-        this.stmt.setMeta.run(HINT_MARK_KEY, b.hi);
-        this.hintMark = b.hi;
+        if (b !== null) {
+          this.stmt.setMeta.run(HINT_MARK_KEY, b.hi);
+          this.hintMark = b.hi;
+        }
         this.log('info', 'repaired latest-reading hints after an unclean shutdown', { tags: rows.length, fromBucket: from });
       }
       this.stmt.setMeta.run(CLEAN_CLOSE_KEY, 0);
@@ -291,39 +307,153 @@ export class StoreEngine {
   }
 
   queryTrend(key: string, from: number, to: number, points: number): HistoryTrend {
-    void [key, from, to, points];
-    throw new Error('queryTrend: being built');
+    if (this.init.readOnly) this.reloadTags();
+    return this.history.trend(key, this.lookupTag(key), from, to, Math.max(1, Math.floor(points)), this.statusText);
   }
 
   dbStats(): DbStats {
-    throw new Error('dbStats: being built');
+    const t = this.history.totals();
+    const pages = this.history.pageUse();
+    const sum = (names: string[]) => names.reduce((n, k) => n + (pages.get(k) ?? 0), 0);
+    const hotBytes = sum(['readings']);
+    const blockBytes = sum(['blocks']);
+    const rollupBytes = sum(['rollups']);
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const free = (this.db.pragma('freelist_count', { simple: true }) as number) * pageSize;
+    const fileSize = (f: string) => {
+      try {
+        return statSync(f).size;
+      } catch {
+        return 0;
+      }
+    };
+    const readings = t.hotReadings + t.compactedReadings;
+    const readingBytes = hotBytes + blockBytes;
+    const lastPrune = this.metaJson<PruneRecord>(LAST_PRUNE_KEY);
+    const lastCompaction = this.metaJson<NonNullable<DbStats['lastCompaction']>>(LAST_COMPACTION_KEY);
+    return {
+      path: this.init.path,
+      readings,
+      hotReadings: t.hotReadings,
+      compactedReadings: t.compactedReadings,
+      blocks: t.blocks,
+      tags: this.history.tagCount(),
+      ...(t.oldestTs === undefined ? {} : { oldestTs: t.oldestTs }),
+      ...(t.newestTs === undefined ? {} : { newestTs: t.newestTs }),
+      // page_count counts the pages still in the WAL too: the file as it is once checkpointed.
+      fileBytes: (this.db.pragma('page_count', { simple: true }) as number) * pageSize,
+      walBytes: fileSize(`${this.init.path}-wal`),
+      readingBytes,
+      hotBytes,
+      blockBytes,
+      rollupBytes,
+      freeBytes: free,
+      bytesPerReading: readings === 0 ? 0 : readingBytes / readings,
+      hotShare: readings === 0 ? 0 : t.hotReadings / readings,
+      rollups: { '1m': this.history.rollupCoverage(MINUTE_MS), '1h': this.history.rollupCoverage(HOUR_MS) },
+      ...(lastPrune === undefined ? {} : { lastPrune }),
+      ...(lastCompaction === undefined ? {} : { lastCompaction }),
+    };
   }
 
+  private metaJson<T>(key: string): T | undefined {
+    const row = this.stmt.getMeta.get(key) as { value: string } | undefined;
+    if (row === undefined || typeof row.value !== 'string') return undefined;
+    try {
+      return JSON.parse(row.value) as T;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Compacts hot slices that end at or before now - olderThanMs (0: every slice, the
+   * newest partial one too), one transaction per slice, yielding between slices so
+   * appends and queries go through.
+   */
   async compact(options: CompactOptions, pause: () => Promise<void>): Promise<CompactResult> {
-    void [options, pause];
-    throw new Error('compact: being built');
+    this.writable();
+    const started = performance.now();
+    const olderThan = options.olderThanMs ?? 0;
+    const lastSlice = olderThan <= 0 ? Number.POSITIVE_INFINITY : sliceOf(options.now - olderThan) - 1;
+    let readings = 0;
+    let blocks = 0;
+    const tags = new Set<number>();
+    let next: number | undefined = this.history.firstHotSlice();
+    while (next !== undefined && next <= lastSlice && !this.closing) {
+      const r = this.history.compactSlice(next);
+      readings += r.readings;
+      blocks += r.blocks;
+      for (const t of r.tags) tags.add(t);
+      next = this.history.firstHotSlice(next + 1);
+      await pause();
+    }
+    const ms = performance.now() - started;
+    if (readings > 0) {
+      this.stmt.setMeta.run(LAST_COMPACTION_KEY, JSON.stringify({ at: options.now, readings, blocks, ms: Math.round(ms) }));
+      this.log('debug', 'compaction done', { readings, blocks, ms: Math.round(ms) });
+    }
+    return { readings, blocks, tags: tags.size, ms };
   }
 
   queryHistory(key: string, from: number, to: number, limit: number, order: 'newest' | 'oldest' = 'newest'): HistorySeries {
-    void order;
+    if (this.init.readOnly) this.reloadTags();
     const tagId = this.lookupTag(key);
-    const b = this.bounds();
     const max = Math.max(0, Math.floor(limit));
-    if (tagId === undefined || b === null || to < from) return { tagId: key, points: [], truncated: false };
-    const loB = Math.max(bucketOf(from), b.lo);
-    const hiB = Math.min(bucketOf(to), b.hi);
-    const rows = this.rangeDesc(tagId, from, to, loB, hiB, max + 1);
-    const truncated = rows.length > max;
-    if (truncated) rows.length = max;
-    const points: HistoryPoint[] = new Array<HistoryPoint>(rows.length);
+    if (tagId === undefined || to < from) return { tagId: key, points: [], truncated: false };
+    const t = this.history.totals();
+    if (t.oldestTs === undefined || t.newestTs === undefined) return { tagId: key, points: [], truncated: false };
+    const lo = Math.max(from, t.oldestTs);
+    const hi = Math.min(to, t.newestTs);
+    // Walk the range an hour of slices at a time from the end the limit keeps, so a
+    // small limit over a long range decodes little.
+    const parts: ReturnType<History['rangeColumns']>[] = [];
+    let n = 0;
+    const step = READ_STEP_SLICES * SLICE_MS;
+    if (order === 'newest') {
+      for (let end = hi; end >= lo && n <= max; ) {
+        const start = Math.max(lo, (sliceOf(end) - READ_STEP_SLICES + 1) * SLICE_MS);
+        const c = this.history.rangeColumns(tagId, start, end);
+        parts.unshift(c);
+        n += c.count;
+        end = start - 1;
+      }
+    } else {
+      for (let start = lo; start <= hi && n <= max; ) {
+        const end = Math.min(hi, sliceOf(start) * SLICE_MS + step - 1);
+        const c = this.history.rangeColumns(tagId, start, end);
+        parts.push(c);
+        n += c.count;
+        start = end + 1;
+      }
+    }
+    let total = 0;
+    for (const c of parts) total += c.count;
+    const truncated = total > max;
+    // Which rows of the concatenation to keep.
+    const skip = truncated && order === 'newest' ? total - max : 0;
+    const keep = Math.min(total, max);
+    const points: HistoryPoint[] = new Array<HistoryPoint>(keep);
     let receiveTs: number[] | undefined;
     let statuses: (string | null)[] | undefined;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[rows.length - 1 - i]!;
-      points[i] = [r.ts, this.rowValue(r), qualityName[r.flags & QUALITY_MASK] ?? 'bad'];
-      if (r.statusId !== null) (statuses ??= new Array<string | null>(rows.length).fill(null))[i] = this.statusText(r.statusId) ?? null;
-      if (r.receiveDelta !== null) (receiveTs ??= points.slice(0, i).map((p) => p[0]))[i] = r.ts + r.receiveDelta;
-      else if (receiveTs !== undefined) receiveTs[i] = r.ts;
+    let k = 0;
+    let seen = 0;
+    for (const c of parts) {
+      if (k >= keep) break;
+      if (seen + c.count <= skip) {
+        seen += c.count;
+        continue;
+      }
+      const strs = rowStrings(c);
+      for (let i = Math.max(0, skip - seen); i < c.count && k < keep; i++, k++) {
+        points[k] = columnPoint(c, i, strs[i]);
+        const s = c.status[i]!;
+        if (s >= 0) (statuses ??= new Array<string | null>(keep).fill(null))[k] = this.statusText(s) ?? null;
+        const d = c.recvDelta[i]!;
+        if (!Number.isNaN(d)) (receiveTs ??= points.slice(0, k).map((p) => p[0]))[k] = c.ts[i]! + d;
+        else if (receiveTs !== undefined) receiveTs[k] = c.ts[i]!;
+      }
+      seen += c.count;
     }
     return { tagId: key, points, truncated, ...(statuses === undefined ? {} : { statuses }), ...(receiveTs === undefined ? {} : { receiveTs }) };
   }
@@ -339,6 +469,8 @@ export class StoreEngine {
     if (hint !== null && hint !== undefined) {
       // Exact hint: one primary-key lookup (gone if pruned, and then so is everything older).
       found = this.stmt.readingAt.get(bucketOf(hint), tagId, hint) as Row | undefined;
+      // Compacted since: it is in the tag's block of that slice.
+      if (found === undefined) found = this.blockRowAt(tagId, hint);
     }
     if (this.init.readOnly && b !== null) {
       // Another process writes: anything newer than its last flush is in the recent buckets.
@@ -353,6 +485,24 @@ export class StoreEngine {
     // A read-only open follows another writer: don't cache what may change under us.
     if (!this.init.readOnly) this.latestCache.resolved(tagId, cachedValue(found));
     return this.rowReading(key, found);
+  }
+
+  /** The reading of `tagId` at exactly `ts` from its block, as a hot-table row. */
+  private blockRowAt(tagId: number, ts: number): Row | undefined {
+    for (const c of this.history.blockColumns(tagId, ts, ts)) {
+      if (c.count === 0) continue;
+      const [t, value] = columnPoint(c, 0, rowStrings(c)[0]);
+      const kind = c.kind[0]!;
+      const d = c.recvDelta[0]!;
+      return {
+        ts: t,
+        value: typeof value === 'boolean' ? (value ? 1 : 0) : value,
+        flags: c.quality[0]! | (kind === ValueKind.boolean ? FLAG_BOOLEAN : 0),
+        statusId: c.status[0]! >= 0 ? c.status[0]! : null,
+        receiveDelta: Number.isNaN(d) ? null : d,
+      };
+    }
+    return undefined;
   }
 
   latest(keys?: readonly string[]): Reading[] {
@@ -410,10 +560,9 @@ export class StoreEngine {
     return n;
   }
 
+  /** The oldest stored reading, hot or compacted. */
   private oldestTs(): number | undefined {
-    const v = this.stmt.oldestTs.pluck().get() as number | null;
-    this.stmt.oldestTs.pluck(false);
-    return v ?? undefined;
+    return this.history.totals().oldestTs;
   }
 
   private forgetPruned(): void {
@@ -421,22 +570,35 @@ export class StoreEngine {
     this.latestCache.forgetOlderThan(this.oldestTs());
   }
 
-  /** Age first, then size; each in chunks of PRUNE_CHUNK_ROWS with `pause()` between. */
+  /**
+   * Age first, then size; in chunks with `pause()` between. By age: raw readings (hot rows
+   * and blocks) per tag group (retention.perTag, else the default), rollups by their own
+   * longer age. By size: the oldest slice of raw readings of all tags first, and only when
+   * no raw reading is left, the oldest rollups.
+   */
   async prune(now: number, retention: Retention, pause: () => Promise<void>): Promise<Results['prune']> {
     this.writable();
     const result: Results['prune'] = { age: null, size: null };
-    if (Number.isFinite(retention.maxAgeDays) && retention.maxAgeDays > 0) {
-      const cutoff = Math.floor(now - retention.maxAgeDays * DAY_MS);
-      const cutoffB = bucketOf(cutoff);
+    const groups = this.retentionGroups(retention);
+    const ageCutoff = (days: number) => Math.floor(now - days * DAY_MS);
+    if (groups.some((g) => Number.isFinite(g.maxAgeDays) && g.maxAgeDays > 0)) {
       let total = 0;
+      // Hot rows: all tags at once (a time-ordered range), up to the longest raw age; the
+      // rest of a tag group's rows go as blocks once compacted.
+      const hotCutoff = ageCutoff(Math.max(...groups.map((g) => g.maxAgeDays)));
+      const cutoffB = bucketOf(hotCutoff);
       for (;;) {
         const boundary = this.stmt.chunkBoundary.pluck().get(cutoffB, PRUNE_CHUNK_ROWS) as number | undefined;
         total += this.stmt.deleteBelowBucket.run(boundary ?? cutoffB).changes;
         if (boundary === undefined || this.closing) break;
         await pause();
       }
-      total += this.stmt.deleteInBucketBefore.run(cutoffB, cutoff).changes;
-      if (total > 0) result.age = { prunedReadings: total, reason: 'age', limit: cutoff, ...this.oldestField() };
+      total += this.stmt.deleteInBucketBefore.run(cutoffB, hotCutoff).changes;
+      for (const g of groups) {
+        total += await this.deleteBlocksBefore(sliceOf(ageCutoff(g.maxAgeDays)), g, pause);
+        this.deleteRollupsBefore(ageCutoff(g.rollupMaxAgeDays), g);
+      }
+      if (total > 0) result.age = { prunedReadings: total, reason: 'age', limit: ageCutoff(retention.maxAgeDays), ...this.oldestField() };
     }
     if (Number.isFinite(retention.maxSizeMiB) && retention.maxSizeMiB > 0) {
       const budget = retention.maxSizeMiB * MIB;
@@ -444,27 +606,109 @@ export class StoreEngine {
       let used = this.bytesUsed();
       if (used > budget) {
         const target = budget * SIZE_TARGET;
+        const everyone = { tagIds: null, exclude: [] as number[] };
         while (used > target && !this.closing) {
-          const b = this.bounds();
-          if (b === null) break;
-          // ~35 B per reading on disk: aim low (64) and converge over a few chunks.
-          const rows = Math.min(PRUNE_CHUNK_ROWS, Math.max(500, Math.ceil((used - target) / 64)));
-          const boundary = this.stmt.chunkBoundary.pluck().get(b.hi, rows) as number | undefined;
-          const n = this.stmt.deleteBelowBucket.run(boundary ?? b.hi).changes;
-          if (n === 0) break;
+          const t = this.history.totals();
+          const hb = this.bounds();
+          const oldestBlockSlice = t.blocks > 0 && t.oldestTs !== undefined ? this.firstBlockSlice() : undefined;
+          const oldestHotSlice = hb === null ? undefined : sliceOf(hb.lo * BUCKET_MS);
+          let n = 0;
+          if (oldestBlockSlice !== undefined && (oldestHotSlice === undefined || oldestBlockSlice <= oldestHotSlice)) {
+            // A few slices of all tags at a time (blocks are ~1 KiB each).
+            n = await this.deleteBlocksBefore(oldestBlockSlice + 6, everyone, pause);
+          } else if (hb !== null) {
+            const rows = Math.min(PRUNE_CHUNK_ROWS, Math.max(500, Math.ceil((used - target) / 64)));
+            const boundary = this.stmt.chunkBoundary.pluck().get(hb.hi, rows) as number | undefined;
+            n = this.stmt.deleteBelowBucket.run(boundary ?? hb.hi).changes;
+          } else {
+            // Only rollups left: the oldest day of them.
+            const c = this.history.rollupCoverage(HOUR_MS);
+            if (c.oldestTs === undefined || !this.deleteRollupsBefore(c.oldestTs + DAY_MS, everyone)) break;
+          }
           total += n;
           used = this.bytesUsed();
           await pause();
         }
       }
+      this.stmt.chunkBoundary.pluck(false);
       if (total > 0) result.size = { prunedReadings: total, reason: 'size', limit: budget, ...this.oldestField() };
     }
     this.stmt.chunkBoundary.pluck(false);
     if (result.age !== null || result.size !== null) {
       this.forgetPruned();
+      this.recordPrune(now, retention, result);
       this.log('debug', 'prune done', { age: result.age?.prunedReadings ?? 0, size: result.size?.prunedReadings ?? 0 });
     }
     return result;
+  }
+
+  private recordPrune(now: number, retention: Retention, r: Results['prune']): void {
+    const e = r.size ?? r.age;
+    if (e === null) return;
+    const iso = (ts: number) => new Date(ts).toISOString();
+    const total = (r.age?.prunedReadings ?? 0) + (r.size?.prunedReadings ?? 0);
+    const message =
+      r.size !== null
+        ? `pruned ${total} readings${e.oldestKeptTs !== undefined ? `; the oldest kept is from ${iso(e.oldestKeptTs)}` : ''} (disk budget ${retention.maxSizeMiB} MiB reached; raise store.retention.maxSizeMiB or free disk to keep more)`
+        : `pruned ${total} readings older than ${iso(e.limit)} (age limit ${retention.maxAgeDays} d)`;
+    const record: PruneRecord = { at: now, reason: e.reason, prunedReadings: total, ...(e.oldestKeptTs === undefined ? {} : { oldestKeptTs: e.oldestKeptTs }), message };
+    this.stmt.setMeta.run(LAST_PRUNE_KEY, JSON.stringify(record));
+  }
+
+  private firstBlockSlice(): number | undefined {
+    const v = this.db.prepare('SELECT min(slice) FROM blocks').pluck().get() as number | null;
+    return v ?? undefined;
+  }
+
+  /**
+   * Tag groups with their ages: each perTag rule's tags, then everyone else with the
+   * default. `tagIds` null means "all tags except `exclude`".
+   */
+  private retentionGroups(retention: Retention): Array<{ tagIds: number[] | null; exclude: number[]; maxAgeDays: number; rollupMaxAgeDays: number }> {
+    const rollupDefault = retention.rollupMaxAgeDays ?? Math.max(365, retention.maxAgeDays * 10);
+    const out: Array<{ tagIds: number[] | null; exclude: number[]; maxAgeDays: number; rollupMaxAgeDays: number }> = [];
+    const claimed = new Set<number>();
+    for (const rule of retention.perTag ?? []) {
+      const ids = rule.tagIds.map((k) => this.tagIdByKey.get(k)).filter((id): id is number => id !== undefined && !claimed.has(id));
+      for (const id of ids) claimed.add(id);
+      if (ids.length > 0) out.push({ tagIds: ids, exclude: [], maxAgeDays: rule.maxAgeDays, rollupMaxAgeDays: Math.max(rule.rollupMaxAgeDays, rule.maxAgeDays) });
+    }
+    out.push({ tagIds: null, exclude: [...claimed], maxAgeDays: retention.maxAgeDays, rollupMaxAgeDays: Math.max(rollupDefault, retention.maxAgeDays) });
+    return out;
+  }
+
+  private tagFilter(g: { tagIds: number[] | null; exclude: number[] }): string {
+    if (g.tagIds !== null) return ` AND tag_id IN (${g.tagIds.join(',')})`;
+    return g.exclude.length > 0 ? ` AND tag_id NOT IN (${g.exclude.join(',')})` : '';
+  }
+
+  /** Deletes the group's blocks of slices < `slice`, a few hours of slices per transaction; returns the readings deleted. */
+  private async deleteBlocksBefore(slice: number, g: { tagIds: number[] | null; exclude: number[] }, pause: () => Promise<void>): Promise<number> {
+    const filter = this.tagFilter(g);
+    const count = this.db.prepare(`SELECT coalesce(sum(n), 0) FROM blocks WHERE slice >= ? AND slice < ?${filter}`).pluck();
+    const del = this.db.prepare(`DELETE FROM blocks WHERE slice >= ? AND slice < ?${filter}`);
+    let total = 0;
+    let lo = this.firstBlockSlice();
+    while (lo !== undefined && lo < slice && !this.closing) {
+      const hi = Math.min(slice, lo + 36);
+      const run = this.db.transaction(() => {
+        const n = count.get(lo, hi) as number;
+        del.run(lo, hi);
+        return n;
+      });
+      total += run.immediate();
+      lo = hi;
+      if (lo < slice) await pause();
+    }
+    return total;
+  }
+
+  /** Deletes the group's rollups of buckets that end before `cutoff`; true when any went. */
+  private deleteRollupsBefore(cutoff: number, g: { tagIds: number[] | null; exclude: number[] }): boolean {
+    const filter = this.tagFilter(g);
+    let n = 0;
+    for (const res of [MINUTE_MS, HOUR_MS]) n += this.db.prepare(`DELETE FROM rollups WHERE res = ? AND bucket < ?${filter}`).run(res, Math.floor(cutoff / res)).changes;
+    return n > 0;
   }
 
   private oldestField(): Pick<PrunedEvent, 'oldestKeptTs'> {

@@ -31,6 +31,12 @@ export interface StoreOptions {
    * (WAL allows concurrent readers). No migrations, no retention; writes are rejected.
    */
   readOnly?: boolean;
+  /**
+   * Background compaction of hot readings into compressed blocks (history.ts): every
+   * `intervalMs` (default 60 s), slices that ended more than `hotWindowMs` (default 5 min)
+   * ago. false: only compactNow() compacts.
+   */
+  compaction?: { intervalMs?: number; hotWindowMs?: number } | false;
 }
 
 export interface PrunedInfo {
@@ -75,6 +81,8 @@ export class Store {
   private closed: Promise<void> | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private pruneRunning: Promise<unknown> | null = null;
+  private compactTimer: NodeJS.Timeout | null = null;
+  private compactRunning = false;
   private readonly appends = new Set<Promise<unknown>>();
   private readonly counters = { readingsCommitted: 0, commits: 0, lastCommitAt: undefined as number | undefined, pendingReadings: 0, prunedReadings: 0 };
   private readonly now: () => number;
@@ -125,6 +133,12 @@ export class Store {
       const every = options.pruneIntervalMs ?? 60_000;
       store.pruneTimer = setInterval(() => store.pruneTick(), every);
       store.pruneTimer.unref();
+      const compaction = options.compaction ?? {};
+      if (compaction !== false) {
+        const window = compaction.hotWindowMs ?? 5 * 60_000;
+        store.compactTimer = setInterval(() => store.compactTick(window), compaction.intervalMs ?? 60_000);
+        store.compactTimer.unref();
+      }
     }
     return store;
   }
@@ -146,6 +160,7 @@ export class Store {
     this.failure = err;
     this.log.error(err.message);
     if (this.pruneTimer !== null) clearInterval(this.pruneTimer);
+    if (this.compactTimer !== null) clearInterval(this.compactTimer);
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
   }
@@ -241,6 +256,18 @@ export class Store {
     };
   }
 
+  private compactTick(hotWindowMs: number): void {
+    if (this.compactRunning) return;
+    this.compactRunning = true;
+    this.compactNow(Math.max(1, hotWindowMs))
+      .catch((err: unknown) => {
+        if (this.closed === null) this.log.warn('compaction failed; the readings stay in the hot table and the next run retries', { error: err instanceof Error ? err.message : String(err) });
+      })
+      .finally(() => {
+        this.compactRunning = false;
+      });
+  }
+
   private pruneTick(): void {
     if (this.pruneRunning !== null) return;
     this.pruneNow()
@@ -301,6 +328,7 @@ export class Store {
   close(): Promise<void> {
     if (this.closed !== null) return this.closed;
     if (this.pruneTimer !== null) clearInterval(this.pruneTimer);
+    if (this.compactTimer !== null) clearInterval(this.compactTimer);
     const appends = [...this.appends];
     this.closed = (async () => {
       await Promise.allSettled(appends);

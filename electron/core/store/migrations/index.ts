@@ -5,11 +5,12 @@
 import type Database from 'better-sqlite3';
 import { migration as m001 } from './001-initial.js';
 import { migration as m002 } from './002-receive-time.js';
+import { migration as m003 } from './003-history-blocks-rollups.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
-export const migrations: readonly Migration[] = [m001, m002];
+export const migrations: readonly Migration[] = [m001, m002, m003];
 
 export const latestVersion = (list: readonly Migration[] = migrations): number =>
   list.reduce((max, m) => Math.max(max, m.version), 0);
