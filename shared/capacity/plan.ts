@@ -10,7 +10,8 @@
  * - rollup bytes/day U = tags × (1440 + 24) rows × ROLLUP_ROW_BYTES;
  * - bytesPerDay = R + U; hotBytes = a HOT_WINDOW_MS share of the readings at HOT_BYTES_PER_READING;
  * - horizon (raw days the budget B holds once full, rollups kept their own retention K):
- *   (B − hot − U·K) / R; when the rollups alone do not fit, both share the budget: (B − hot) / (R + U).
+ *   (B − hot − U·K) / R; when the rollups alone do not fit, both share the budget: (B − hot) / (R + U);
+ *   a warning when the horizon is shorter than the age limit, with the day pruning starts.
  */
 import type { TagInfo } from '../api/types.js';
 import type { CapacityPlan } from '../history/types.js';
@@ -44,7 +45,7 @@ const MIB = 1024 * 1024;
 /**
  * The tag's signal class from its data type (the mapping is in ratios.ts): the declared
  * dataType first, else the type its address decodes to (`float32`, `int16`, a bit, a
- * coil...), else analog. A scaled integer stores floats, so it counts as analog.
+ * coil...), else analog. A scaled integer stores floats from few distinct counts: `scaled`.
  */
 export function signalClassOf(tag: Pick<Tag, 'address' | 'dataType' | 'scaling'> | undefined): SignalClass {
   if (tag === undefined) return 'analog';
@@ -54,9 +55,9 @@ export function signalClassOf(tag: Pick<Tag, 'address' | 'dataType' | 'scaling'>
   const address = tag.address.toLowerCase();
   const scaled = tag.scaling.kind !== 'none';
   if (/string/.test(address)) return 'text';
-  if (/(^|:)(bool|bit)\b|^(coil|co|di|discrete|bi|bo|bv|binary)[:-]|^[a-z]+:\d+\.\d+$/.test(address)) return scaled ? 'analog' : 'boolean';
+  if (/(^|:)(bool|bit)\b|^(coil|co|di|discrete|bi|bo|bv|binary)[:-]|^[a-z]+:\d+\.\d+$/.test(address)) return scaled ? 'scaled' : 'boolean';
   if (/float|real|double/.test(address)) return 'analog';
-  if (tag.dataType === 'integer' || /(^|:)u?int\d*\b|^(hr|ir|holding|input)[:-]\d+$/.test(address)) return scaled ? 'analog' : 'counter';
+  if (tag.dataType === 'integer' || /(^|:)u?int\d*\b|^(hr|ir|holding|input)[:-]\d+$/.test(address)) return scaled ? 'scaled' : 'counter';
   return 'analog';
 }
 
@@ -106,12 +107,12 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
 
   const classes = (Object.keys(BYTES_PER_READING) as SignalClass[]).filter((cls) => tags.some((t) => t.cls === cls));
   assumptions.push(
-    `Bytes per reading once compacted: ${classes.map((cls) => `${cls} ${BYTES_PER_READING[cls].bytesPerReading} B (${tags.filter((t) => t.cls === cls).length} tags)`).join(', ') || 'no tags'}, plus ${Math.round(PAGE_OVERHEAD * 100)} % SQLite page overhead.`,
+    `Bytes per reading once compacted: ${classes.map((cls) => `${cls} ${BYTES_PER_READING[cls].bytesPerReading} B (${tags.filter((t) => t.cls === cls).length} tags)`).join(', ') || 'no tags'}, plus ${Math.round(PAGE_OVERHEAD * 100)} % SQLite page overhead (per-class figures from npm run bench -- codec; the worst benched signal of each class).`,
   );
   const placeholders = classes.filter((cls) => !BYTES_PER_READING[cls].measured);
-  if (placeholders.length > 0) assumptions.push(`The figures for ${placeholders.join(', ')} are conservative placeholders, not yet measured (npm run bench -- codec).`);
+  if (placeholders.length > 0) assumptions.push(`The figures for ${placeholders.join(', ')} are estimates, not benched.`);
   assumptions.push(`Rollups: 1 min and 1 h rows (${formatCount(ROLLUP_ROWS_PER_TAG_DAY)} a day per tag) of about ${ROLLUP_ROW_BYTES} B each: ${formatSize(rollupPerTag)} per tag a day.`);
-  assumptions.push(`Before compaction, up to ${HOT_WINDOW_MS / 3_600_000} h of readings sit in the hot table at ${HOT_BYTES_PER_READING} B each (${formatSize(hotBytes)}).`);
+  assumptions.push(`Before compaction, up to ${HOT_WINDOW_MS / 60_000} min of readings sit in the hot table at ${HOT_BYTES_PER_READING} B each (${formatSize(hotBytes)}).`);
 
   // Horizon.
   const retention = project.store.retention as typeof project.store.retention & { rollupMaxAgeDays?: number };
@@ -126,23 +127,25 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   if (input.budgetBytes === undefined) assumptions.push(`Budget: the project's store limit of ${formatCount(retention.maxSizeMiB)} MiB (${formatSize(budgetBytes)}).`);
   let horizonDays: number | undefined;
   if (rawBytesPerDay > 0) {
-    const room = budgetBytes - hotBytes;
+    const room = Math.max(0, budgetBytes - hotBytes);
     const rollupRoom = rollupBytesPerDay * rollupDays;
-    if (room - rollupRoom > 0) horizonDays = (room - rollupRoom) / rawBytesPerDay;
-    else {
-      horizonDays = Math.max(0, room) / bytesPerDay;
+    const rollupsFit = room > rollupRoom;
+    // Rollups keep their own retention beside the raw history; when they cannot, both are pruned oldest first together.
+    horizonDays = rollupsFit ? (room - rollupRoom) / rawBytesPerDay : room / bytesPerDay;
+    const firstPruneDay = room / bytesPerDay;
+    if (horizonDays < maxAgeDays) {
       assumptions.push(
-        `The rollups alone (${formatDays(rollupDays)}, ${formatSize(rollupRoom)}) do not fit the ${formatSize(budgetBytes)} budget beside any raw history; assumed the budget prunes both, oldest first: ${formatDays(horizonDays)} of each.`,
-      );
-    }
-    const ageNeeds = hotBytes + rawBytesPerDay * maxAgeDays + rollupRoom;
-    const firstPruneDay = Math.max(0, room) / bytesPerDay;
-    if (ageNeeds > budgetBytes) {
-      assumptions.push(
-        `Warning: the ${ageLimit} needs ${formatSize(ageNeeds)}; the ${formatSize(budgetBytes)} budget holds ${formatDays(horizonDays)} of raw history: prune will start at day ${Math.floor(firstPruneDay)}.`,
+        `Warning: the ${ageLimit} needs ${formatSize(hotBytes + rawBytesPerDay * maxAgeDays + rollupRoom)} (with ${formatDays(rollupDays)} of rollups); the ${formatSize(budgetBytes)} budget holds ${formatDays(horizonDays)} of raw history: prune will start at day ${Math.floor(firstPruneDay)}.`,
       );
     } else {
-      assumptions.push(`The ${ageLimit} fits the budget: it needs ${formatSize(ageNeeds)} of ${formatSize(budgetBytes)}; age pruning, not the budget, limits the history.`);
+      assumptions.push(`The ${ageLimit} fits the budget: age pruning, not the budget, limits the raw history (the budget alone would hold ${formatDays(horizonDays)}).`);
+    }
+    if (!rollupsFit) {
+      const rawKept = Math.min(maxAgeDays, horizonDays);
+      const rollupKept = Math.max(rawKept, (room - rawBytesPerDay * rawKept) / rollupBytesPerDay);
+      assumptions.push(
+        `The rollups' ${formatDays(rollupDays)} retention needs ${formatSize(rollupRoom)}, more than the budget holds beside the raw history: the budget prunes rollups too, oldest first; about ${formatDays(rollupKept)} of rollups fit beside ${formatDays(rawKept)} of raw history.`,
+      );
     }
   }
 

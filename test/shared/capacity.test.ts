@@ -39,11 +39,12 @@ describe('planCapacity', () => {
 
   it('a budget too small for the age limit says how many days it holds and when prune starts', () => {
     const { project, tags } = plant(800, 0, { maxAgeDays: 30, maxSizeMiB: 2048 });
-    const plan = planCapacity({ project, tags, budgetBytes: 20e9 });
+    const plan = planCapacity({ project, tags, budgetBytes: 10e9 });
     const raw = plan.bytesPerDay - plan.rollupBytesPerDay;
-    // Rollups for 365 days (25.6 GB) do not fit 20 GB: both share the budget.
-    expect(plan.horizonDays).toBeCloseTo((20e9 - plan.hotBytes) / plan.bytesPerDay, 6);
-    expect(plan.assumptions.join('\n')).toMatch(/the 30-day age limit needs [\d.]+ GB; the 20 GB budget holds [\d.]+ days of raw history: prune will start at day \d+/);
+    // Rollups for 365 days (42.7 GB) do not fit 10 GB: both share the budget.
+    expect(plan.horizonDays).toBeCloseTo((10e9 - plan.hotBytes) / plan.bytesPerDay, 6);
+    expect(plan.assumptions.join('\n')).toMatch(/Warning: the 30-day age limit needs [\d.]+ GB \(with 365 days of rollups\); the 10 GB budget holds [\d.]+ days of raw history: prune will start at day \d+\./);
+    expect(plan.assumptions.join('\n')).toContain('the budget prunes rollups too, oldest first');
     const big = planCapacity({ project, tags, budgetBytes: 2e12 });
     expect(big.horizonDays).toBeCloseTo((2e12 - big.hotBytes - big.rollupBytesPerDay * 365) / raw, 6);
     expect(big.assumptions.join('\n')).toContain('age limit fits the budget');
@@ -81,7 +82,7 @@ describe('planCapacity', () => {
     expect(t('di:3')).toBe('boolean');
     expect(t('hr:0.2')).toBe('boolean');
     expect(t('hr:1:int16')).toBe('counter');
-    expect(t('hr:1:int16', undefined, true)).toBe('analog');
+    expect(t('hr:1:int16', undefined, true)).toBe('scaled');
     expect(t('hr:2:float32')).toBe('analog');
     expect(t('hr:20:string:16')).toBe('text');
     expect(t('ns=2;s=Temp')).toBe('analog');

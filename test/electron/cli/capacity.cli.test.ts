@@ -21,11 +21,11 @@ describe('sensorvault capacity', () => {
   });
 
   it('prints a table with units, one line per device, and the assumptions', async () => {
-    const run = await runCli(['capacity', '--project', demo, '--budget', '500MiB']);
+    const run = await runCli(['capacity', '--project', demo, '--budget', '250MiB']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Readings per day\s+4,363,200/);
     expect(run.stdout).toMatch(/Disk per day\s+[\d.]+ MB/);
-    expect(run.stdout).toMatch(/Disk budget\s+524 MB/);
+    expect(run.stdout).toMatch(/Disk budget\s+262 MB/);
     expect(run.stdout).toMatch(/Raw history\s+[\d.,]+ days fit the budget; 30 days age limit \(the budget prunes first\)/);
     expect(run.stdout).toMatch(/UC-100 Demo PLC \(simulated\) \(demo-plc\)\s+35\s+4,363,200\s+[\d.]+ MB/);
     expect(run.stdout).toContain('Assumptions:');
