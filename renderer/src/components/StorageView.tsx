@@ -209,7 +209,13 @@ function PlanFigures({ plan, maxAgeDays }: { plan: CapacityPlan; maxAgeDays: num
 function DbFigures({ stats }: { stats: DbStats }) {
   const now = useSessionStore('clock', (s) => s.now);
   const { shown } = useTimeFormats();
-  const when = (ts: number | undefined) => (ts === undefined ? '—' : `${shown.dateTime(ts)} (${formatDuration(now - ts)} ago)`);
+  /** A time as a short figure (clock time) and its note (date, age). */
+  const when = (ts: number | undefined, extra?: string) => ({
+    value: ts === undefined ? '—' : shown.clock(ts, true),
+    note: [ts === undefined ? undefined : `${shown.date(ts)}, ${formatDuration(now - ts)} ago`, extra].filter((x) => x !== undefined).join('; '),
+  });
+  const oldest = when(stats.oldestTs);
+  const prune = stats.lastPrune === undefined ? { value: 'never', note: '' } : when(stats.lastPrune.at, stats.lastPrune.message);
   const coverage = (c: DbStats['rollups']['1m']) => (c.rows === 0 ? 'none yet' : `${formatCount(c.rows)} rows, ${c.oldestTs === undefined ? '' : `from ${shown.dateTime(c.oldestTs)}`}`);
   return (
     <dl className="figures" data-testid="db-stats">
@@ -217,10 +223,10 @@ function DbFigures({ stats }: { stats: DbStats }) {
       <Figure label="Bytes per reading" value={`${stats.bytesPerReading.toFixed(2)} B`} testId="db-bytes-per-reading" />
       <Figure label="Compacted" value={`${(100 * (1 - stats.hotShare)).toFixed(1)} %`} note={`hot ${formatCount(stats.hotReadings)}, in blocks ${formatCount(stats.compactedReadings)}`} />
       <Figure label="Database file" value={formatSize(stats.fileBytes)} note={`WAL ${formatSize(stats.walBytes)}, free ${formatSize(stats.freeBytes)}`} />
-      <Figure label="Oldest reading" value={when(stats.oldestTs)} />
+      <Figure label="Oldest reading" value={oldest.value} {...(oldest.note === '' ? {} : { note: oldest.note })} />
       <Figure label="Rollups 1 min" value={coverage(stats.rollups['1m'])} />
       <Figure label="Rollups 1 h" value={coverage(stats.rollups['1h'])} />
-      <Figure label="Last prune" value={stats.lastPrune === undefined ? 'never' : when(stats.lastPrune.at)} {...(stats.lastPrune === undefined ? {} : { note: stats.lastPrune.message })} />
+      <Figure label="Last prune" value={prune.value} {...(prune.note === '' ? {} : { note: prune.note })} />
     </dl>
   );
 }
