@@ -21,6 +21,7 @@ Commands:
   time formats|decode|guess    the timestamp catalogue: list formats, decode a device time
   tags export|import           every tag as CSV, and back (validated, all or nothing)
   profiles list|apply|export|import  the device profile library; instantiate a profile
+  capacity --project F         capacity planner: disk per day, retention horizon, egress
 
 Run 'sensorvault <command> --help' for a command's options.
 Exit codes: 0 ok, 1 failure, 2 usage error.`;
@@ -60,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/tags.js')).tagsCommand(rest, await registry(), out);
       case 'profiles':
         return await (await import('./commands/profiles.js')).profilesCommand(rest, await registry(), out);
+      case 'capacity':
+        return await (await import('./commands/capacity.js')).capacityCommand(rest, await registry(), out);
       case 'demo':
         return await (await import('./commands/demo.js')).demoCommand(rest, await registry(), log, out);
       case '--version':
@@ -73,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
         out(help);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; commands: demo, read, browse, modbus, discover, certs, ports, run, history, db, gateway, time, tags, profiles`);
+        throw new UsageError(`unknown command "${command}"; commands: demo, read, browse, modbus, discover, certs, ports, run, history, db, gateway, time, tags, profiles, capacity`);
     }
   } catch (error) {
     return report(error);

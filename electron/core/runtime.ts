@@ -1,16 +1,14 @@
 import type { EventName, PayloadOf } from '../../shared/api/contract.js';
 import { ApiFailure, type ApiHandlers } from '../../shared/api/router.js';
-import { unitSymbol } from '../../shared/mapping/units.js';
-import { applyTagChanges, type TagOrigin } from '../../shared/mapping/profiles.js';
+import { applyTagChanges } from '../../shared/mapping/profiles.js';
 import type { ApplyResult, BrowsedNode, DeviceStatus, DiscoveredDevice, TagInfo } from '../../shared/api/types.js';
-import { defaultDecimals, type ValueKind } from '../../shared/format/decimals.js';
 import { type Device, type Project, type Tag, TagSchema, issuesFromZod } from '../../shared/project.js';
 import type { Reading } from '../../shared/reading.js';
 import { StatusText } from '../../shared/reading.js';
 import { UntrustedCertificateError, WritesDisabledError } from './drivers/common/errors.js';
 import { createSharedBusRegistry } from './drivers/common/modbus/bus-registry.js';
 import { createDriverRegistry, type DriverRegistry } from './drivers/registry.js';
-import type { AcquisitionPoint, DecodeSpec, TrustStore } from './drivers/types.js';
+import type { AcquisitionPoint, TrustStore } from './drivers/types.js';
 import type { Logger } from './log.js';
 import { createMappingHandlers } from './mapping/handlers.js';
 import { scanRunningDevice } from './modbus-scan/scan.js';
@@ -20,6 +18,7 @@ import { Operations } from './operations.js';
 import { LiveFeed } from './pipeline/live-feed.js';
 import { Pipeline, type ReadingSink } from './pipeline/pipeline.js';
 import { writeProjectAtomically } from './project/save.js';
+import { tagInfosOf } from './project/tag-info.js';
 import { type CompiledDevice, type CompiledProject, validateProject } from './project/validate.js';
 import { Store } from './store/store.js';
 import { planCapacity } from '../../shared/capacity/plan.js';
@@ -193,29 +192,7 @@ export class Runtime {
     }
     await Promise.all(stopping);
     this.compiled = compiled;
-    this.tags = compiled.effective.devices.flatMap((device) => {
-      const compiledDevice = compiled.devices.find((d) => d.deviceId === device.id);
-      const writes = tagWrites(compiledDevice);
-      return device.tags.map((tag, index): TagInfo => {
-        const decimals = tag.decimals ?? defaultDecimals(valueKind(compiledDevice?.tags[index]?.decode), tag.scaling);
-        return {
-          tagId: tag.id,
-          name: tag.name,
-          deviceId: device.id,
-          address: tag.address,
-          unit: unitSymbol(tag.unit),
-          unitCode: tag.unit,
-          ...(tag.assetPath === undefined ? {} : { assetPath: tag.assetPath }),
-          ...(tag.description === undefined ? {} : { description: tag.description }),
-          pollGroup: tag.pollGroup,
-          intervalMs: device.pollGroups.find((g) => g.id === tag.pollGroup)?.intervalMs ?? 0,
-          ...(decimals === undefined ? {} : { decimals }),
-          writes,
-          reportsOnChange: tag.deadband !== undefined || (compiledDevice !== undefined && compiledDevice.definition.reporting?.(compiledDevice.settings) === 'change'),
-          ...originOf(compiled.origins.get(tag.id)),
-        };
-      });
-    });
+    this.tags = tagInfosOf(compiled);
     await this.store.ensureTags(this.tags.map((t) => ({ tagId: t.tagId, name: t.name, unit: t.unitCode })));
     this.live.retain(new Set(this.tags.map((t) => t.tagId)));
     const started: DeviceSupervisor[] = [];
@@ -497,23 +474,6 @@ export class Runtime {
       rejectCertificate: async ({ thumbprint }) => (await this.trustStoreFor(thumbprint)).reject(thumbprint),
     };
   }
-}
-
-/** Writes are offered when the driver can write and the device's settings say `writes: "enabled"`. */
-function originOf(origin: TagOrigin | undefined): Pick<TagInfo, 'origin'> {
-  if (origin === undefined) return {};
-  return { origin: { profile: origin.profile, instance: origin.instance, point: origin.point, overridden: origin.overridden } };
-}
-
-function tagWrites(device: CompiledDevice | undefined): TagInfo['writes'] {
-  if (device === undefined || !device.definition.capabilities.write) return 'unsupported';
-  return (device.settings as { writes?: unknown }).writes === 'enabled' ? 'enabled' : 'disabled';
-}
-
-function valueKind(decode: DecodeSpec | undefined): ValueKind {
-  if (decode?.kind !== 'registers') return 'unknown';
-  if (decode.type.startsWith('int') || decode.type.startsWith('uint')) return 'integer';
-  return decode.type.startsWith('float') ? 'float' : 'unknown';
 }
 
 function normalizeThumbprint(text: string): string {

@@ -7,6 +7,7 @@ import { DevicesView } from './DevicesView.js';
 import { Header } from './Header.js';
 import { LiveTable } from './LiveTable.js';
 import { MappingView } from './MappingView.js';
+import { StorageView } from './StorageView.js';
 import { Trend } from './Trend.js';
 
 const TABS: { tab: Tab; label: string }[] = [
@@ -14,6 +15,7 @@ const TABS: { tab: Tab; label: string }[] = [
   { tab: 'devices', label: 'Devices & tags' },
   { tab: 'mapping', label: 'Mapping' },
   { tab: 'certificates', label: 'Certificates' },
+  { tab: 'storage', label: 'Storage' },
 ];
 
 function TabBar() {
@@ -58,6 +60,7 @@ export function App() {
       {tab === 'devices' && <DevicesView />}
       {tab === 'mapping' && <MappingView />}
       {tab === 'certificates' && <CertificatesView />}
+      {tab === 'storage' && <StorageView />}
     </div>
   );
 }

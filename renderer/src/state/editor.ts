@@ -12,7 +12,7 @@ import type { ModbusScan } from '../../../shared/api/types.js';
  * these stores; they never call the host themselves.
  */
 
-export type Tab = 'live' | 'devices' | 'mapping' | 'certificates';
+export type Tab = 'live' | 'devices' | 'mapping' | 'certificates' | 'storage';
 
 export interface NavigationState {
   tab: Tab;

@@ -6,6 +6,7 @@ import type { HostConnection } from '../api/connect.js';
 import { type TrendHistory, createTrendHistory } from '../trend/history-store.js';
 import { createEditor, type Editor } from './editor.js';
 import { createMappingStore, type MappingStore } from './mapping.js';
+import { createStorageStore, type StorageStore } from './storage.js';
 import { type SettingsState, type SettingsStorage, createSettingsStore } from './settings.js';
 import {
   type CatalogState,
@@ -44,6 +45,8 @@ export interface Session {
   editor: Editor;
   /** The mapping editor: every tag of the project, staged edits, undo/redo, one Apply. */
   mapping: MappingStore;
+  /** The storage screen: capacity plan, database stats, prunes seen. */
+  storage: StorageStore;
   start(): void;
   stop(): void;
   /** Re-fetches every snapshot (devices, tags, live values, trend history). */
@@ -99,6 +102,8 @@ export function createSession(connection: HostConnection, options: SessionOption
       void editor.loadProject();
     },
   });
+
+  const storage = createStorageStore(api);
 
   const disposers: (() => void)[] = [];
   let pendingLive = new Map<string, Reading>();
@@ -311,6 +316,7 @@ export function createSession(connection: HostConnection, options: SessionOption
     settings,
     editor,
     mapping,
+    storage,
     start() {
       if (running) return;
       running = true;
@@ -318,6 +324,7 @@ export function createSession(connection: HostConnection, options: SessionOption
       disposers.push(api.onLiveReadings(onLiveReadings));
       disposers.push(api.onDeviceStatus((status) => devices.getState().upsert(status)));
       disposers.push(api.onOperationProgress((operation) => editor.onProgress(operation)));
+      disposers.push(storage.getState().watch());
       disposers.push(connection.link.onChange((link) => system.setState({ link })));
       disposers.push(connection.link.onReconnect(reloadAll));
       disposers.push(selection.subscribe((state, previous) => {
