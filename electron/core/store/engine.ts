@@ -133,7 +133,7 @@ export class StoreEngine {
     const clean = (this.stmt.getMeta.get(CLEAN_CLOSE_KEY) as { value: number } | undefined)?.value === 1;
     const b = this.bounds();
     const run = this.db.transaction(() => {
-      if (!clean && (b !== null || this.history.totals().blocks > 0)) {
+      if (!clean && (b !== null || this.history.blockBounds() !== null)) {
         const lo = b?.lo ?? -9e15;
         const from = this.hintMark === null ? lo : Math.max(lo, this.hintMark - LATE_SLACK_BUCKETS);
         const rows = this.db.prepare('SELECT tag_id AS id, max(ts) AS ts FROM readings WHERE bucket >= ? GROUP BY tag_id').all(from) as Array<{ id: number; ts: number }>;
@@ -314,8 +314,7 @@ export class StoreEngine {
   }
 
   private bounds(): { lo: number; hi: number } | null {
-    const r = this.stmt.bucketBounds.get() as { lo: number | null; hi: number | null };
-    return r.lo === null || r.hi === null ? null : { lo: r.lo, hi: r.hi };
+    return this.history.hotBounds();
   }
 
   /** Newest first, at most `max` rows, walking bucket chunks from hiB down to loB. */
@@ -432,7 +431,7 @@ export class StoreEngine {
     const tagId = this.lookupTag(key);
     const max = Math.max(0, Math.floor(limit));
     if (tagId === undefined || to < from) return { tagId: key, points: [], truncated: false };
-    const t = this.history.totals();
+    const t = this.history.timeBounds();
     if (t.oldestTs === undefined || t.newestTs === undefined) return { tagId: key, points: [], truncated: false };
     const lo = Math.max(from, t.oldestTs);
     const hi = Math.min(to, t.newestTs);
@@ -593,7 +592,7 @@ export class StoreEngine {
 
   /** The oldest stored reading, hot or compacted. */
   private oldestTs(): number | undefined {
-    return this.history.totals().oldestTs;
+    return this.history.timeBounds().oldestTs;
   }
 
   private forgetPruned(): void {
@@ -639,9 +638,8 @@ export class StoreEngine {
         const target = budget * SIZE_TARGET;
         const everyone = { tagIds: null, exclude: [] as number[] };
         while (used > target && !this.closing) {
-          const t = this.history.totals();
           const hb = this.bounds();
-          const oldestBlockSlice = t.blocks > 0 && t.oldestTs !== undefined ? this.firstBlockSlice() : undefined;
+          const oldestBlockSlice = this.history.blockBounds()?.lo;
           const oldestHotSlice = hb === null ? undefined : sliceOf(hb.lo * BUCKET_MS);
           let n = 0;
           if (oldestBlockSlice !== undefined && (oldestHotSlice === undefined || oldestBlockSlice <= oldestHotSlice)) {
@@ -686,11 +684,6 @@ export class StoreEngine {
     this.stmt.setMeta.run(LAST_PRUNE_KEY, JSON.stringify(record));
   }
 
-  private firstBlockSlice(): number | undefined {
-    const v = this.db.prepare('SELECT min(slice) FROM blocks').pluck().get() as number | null;
-    return v ?? undefined;
-  }
-
   /**
    * Tag groups with their ages: each perTag rule's tags, then everyone else with the
    * default. `tagIds` null means "all tags except `exclude`".
@@ -719,7 +712,7 @@ export class StoreEngine {
     const count = this.db.prepare(`SELECT coalesce(sum(n), 0) FROM blocks WHERE slice >= ? AND slice < ?${filter}`).pluck();
     const del = this.db.prepare(`DELETE FROM blocks WHERE slice >= ? AND slice < ?${filter}`);
     let total = 0;
-    let lo = this.firstBlockSlice();
+    let lo = this.history.blockBounds()?.lo;
     while (lo !== undefined && lo < slice && !this.closing) {
       const hi = Math.min(slice, lo + 36);
       const run = this.db.transaction(() => {

@@ -10,7 +10,7 @@ import { type BlockColumns, decodeBlock, encodeBlock } from './block-codec.js';
 import { ColumnBuilder, type HotRow, columnPoint, emptyColumns, mergeColumns, rowStrings, sliceColumns } from './columns.js';
 import { POINTS_PER_BUCKET, m4Indices, m4Rollups } from './decimate.js';
 import { HOUR_MS, MINUTE_MS, type Rollup, type RollupRow, combine, emptyRollup, rollupColumns, rollupFromRow, rollupParams } from './rollup.js';
-import { BUCKET_MS } from './schema.js';
+import { BUCKET_MS, sql as hotSql } from './schema.js';
 
 /** One block per tag and slice: 10 minutes, 600 readings at 1 Hz. */
 export const SLICE_MS = 600_000;
@@ -30,7 +30,7 @@ const sql = {
   hotRangeAsc: `WITH RECURSIVE b(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM b WHERE n < ?)
     SELECT r.ts, r.value, r.flags, r.status_id, r.receive_delta
     FROM b CROSS JOIN readings r ON r.bucket = b.n AND r.tag_id = ? AND r.ts BETWEEN ? AND ? ORDER BY r.ts`,
-  hotBounds: `SELECT (SELECT min(bucket) FROM readings) AS lo, (SELECT max(bucket) FROM readings) AS hi`,
+  hotBounds: hotSql.bucketBounds,
   blockBounds: `SELECT (SELECT min(slice) FROM blocks) AS lo, (SELECT max(slice) FROM blocks) AS hi`,
   rollupPut: `INSERT OR REPLACE INTO rollups(res, bucket, tag_id, n, nv, good, min, min_ts, max, max_ts, sum, first, first_ts, last, last_ts)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -45,7 +45,7 @@ const sql = {
   hotCount: `SELECT count(*) FROM readings`,
   oldestBlock: `SELECT min(t0) FROM blocks WHERE slice = (SELECT min(slice) FROM blocks)`,
   newestBlock: `SELECT max(t1) FROM blocks WHERE slice = (SELECT max(slice) FROM blocks)`,
-  oldestHot: `SELECT min(ts) FROM readings WHERE bucket = (SELECT min(bucket) FROM readings)`,
+  oldestHot: hotSql.oldestTs,
   newestHot: `SELECT max(ts) FROM readings WHERE bucket = (SELECT max(bucket) FROM readings)`,
   tagCount: `SELECT count(*) FROM tags`,
   pageUse: `SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name`,
@@ -167,13 +167,19 @@ export class History {
     return r.lo === null || r.hi === null ? null : { lo: r.lo, hi: r.hi };
   }
 
+  /** Lowest and highest bucket of the hot table, null when it is empty. */
   hotBounds(): { lo: number; hi: number } | null {
     return this.bounds(this.st.hotBounds);
   }
 
+  /** Lowest and highest slice that has a block, null when there is none. */
+  blockBounds(): { lo: number; hi: number } | null {
+    return this.bounds(this.st.blockBounds);
+  }
+
   /** Decoded blocks of one tag overlapping [from, to], oldest first. */
   blockColumns(tagId: number, from: number, to: number): BlockColumns[] {
-    const b = this.bounds(this.st.blockBounds);
+    const b = this.blockBounds();
     if (b === null) return [];
     const lo = Math.max(b.lo, sliceOf(from));
     const hi = Math.min(b.hi, sliceOf(to));
@@ -264,10 +270,8 @@ export class History {
 
   // ---- figures ----------------------------------------------------------------------
 
-  totals(): { hotReadings: number; compactedReadings: number; blocks: number; oldestTs?: number; newestTs?: number } {
-    const hotReadings = this.st.hotCount.pluck().get() as number;
-    this.st.hotCount.pluck(false);
-    const t = this.st.blockTotals.get() as { blocks: number; readings: number };
+  /** Oldest and newest stored reading, hot or compacted: four seeks, no scan. */
+  timeBounds(): { oldestTs?: number; newestTs?: number } {
     const one = (s: Database.Statement): number | undefined => {
       const v = s.pluck().get() as number | null;
       s.pluck(false);
@@ -275,13 +279,15 @@ export class History {
     };
     const lows = [one(this.st.oldestBlock), one(this.st.oldestHot)].filter((v): v is number => v !== undefined);
     const highs = [one(this.st.newestBlock), one(this.st.newestHot)].filter((v): v is number => v !== undefined);
-    return {
-      hotReadings,
-      compactedReadings: t.readings,
-      blocks: t.blocks,
-      ...(lows.length > 0 ? { oldestTs: Math.min(...lows) } : {}),
-      ...(highs.length > 0 ? { newestTs: Math.max(...highs) } : {}),
-    };
+    return { ...(lows.length > 0 ? { oldestTs: Math.min(...lows) } : {}), ...(highs.length > 0 ? { newestTs: Math.max(...highs) } : {}) };
+  }
+
+  /** Reading and block counts (they scan both tables: for `db stats`, not for queries) and the time bounds. */
+  totals(): { hotReadings: number; compactedReadings: number; blocks: number; oldestTs?: number; newestTs?: number } {
+    const hotReadings = this.st.hotCount.pluck().get() as number;
+    this.st.hotCount.pluck(false);
+    const t = this.st.blockTotals.get() as { blocks: number; readings: number };
+    return { hotReadings, compactedReadings: t.readings, blocks: t.blocks, ...this.timeBounds() };
   }
 
   rollupCoverage(res: number): { rows: number; oldestTs?: number; newestTs?: number } {
