@@ -75,7 +75,7 @@
  * transferring its buffer to another thread.
  */
 import { BitReader, BitWriter } from './codec/bits.js';
-import { nonZeroBits, writeNonZero, writeWide, writeZeros } from './codec/ints.js';
+import { SvSequence, nonZeroBits } from './codec/ints.js';
 import { ValueKind } from './protocol.js';
 
 export interface BlockColumns {
@@ -231,28 +231,22 @@ function encodeTimestamps(w: BitWriter, ts: Float64Array, n: number): void {
   if (mode === 1) w.gamma(period);
   w.write54(ts[0]!);
   let ref = mode === 1 ? period : 0;
-  let zeros = 0;
+  const seq = new SvSequence(w);
   for (let i = 1; i < n; i++) {
     const prev = ts[i - 1]!;
     const t = ts[i]!;
     const r = t - prev - ref;
     if (r === 0 && prev + ref === t) {
-      zeros++;
-      continue;
-    }
-    if (zeros > 0) {
-      writeZeros(w, zeros);
-      zeros = 0;
-    }
-    if (r >= -TWO31 && r < TWO31 && r !== 0 && prev + (ref + r) === t) {
-      writeNonZero(w, r);
+      seq.zero();
+    } else if (r >= -TWO31 && r < TWO31 && r !== 0 && prev + (ref + r) === t) {
+      seq.value(r);
       if (mode === 0) ref += r;
     } else {
-      writeWide(w, t);
+      seq.wide(t);
       if (mode === 0) ref = 0;
     }
   }
-  if (zeros > 0) writeZeros(w, zeros);
+  seq.end();
 }
 
 function writeRuns(w: BitWriter, values: Uint8Array, n: number, width: number): void {
@@ -313,23 +307,14 @@ function writeRecv(w: BitWriter, recv: Float64Array, n: number): void {
   const mode = deltaSafe && costDelta < costDirect ? 0 : 1;
   w.write(mode, 1);
   prev = 0;
-  let zeros = 0;
+  const seq = new SvSequence(w);
   for (let i = 0; i < n; i++) {
     const d = recv[i]!;
     if (Number.isNaN(d)) continue;
-    const r = mode === 0 ? d - prev : d + 0;
+    seq.value(mode === 0 ? d - prev : d + 0);
     prev = d;
-    if (r === 0) {
-      zeros++;
-      continue;
-    }
-    if (zeros > 0) {
-      writeZeros(w, zeros);
-      zeros = 0;
-    }
-    writeNonZero(w, r);
   }
-  if (zeros > 0) writeZeros(w, zeros);
+  seq.end();
 }
 
 /** Same float64, telling -0 from 0 (NaN is never the same: it goes to the exceptions). */
@@ -471,23 +456,14 @@ function writeIntForm(w: BitWriter, v: Float64Array, bits: Uint32Array, encoding
   }
   prev = 0;
   prevDelta = 0;
-  let zeros = 0;
+  const seq = new SvSequence(w);
   for (let i = 0; i < m; i++) {
     const delta = k[i]! - prev;
-    const r = dod === 1 ? delta - prevDelta : delta;
+    seq.value(dod === 1 ? delta - prevDelta : delta);
     prev = k[i]!;
     prevDelta = delta;
-    if (r === 0) {
-      zeros++;
-      continue;
-    }
-    if (zeros > 0) {
-      writeZeros(w, zeros);
-      zeros = 0;
-    }
-    writeNonZero(w, r);
   }
-  if (zeros > 0) writeZeros(w, zeros);
+  seq.end();
 }
 
 // A float64 <-> two 32-bit halves, used only synchronously inside one call.

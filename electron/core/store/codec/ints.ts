@@ -55,6 +55,45 @@ export function writeZeros(w: BitWriter, z: number): void {
   if (z > 0) w.zeros(z);
 }
 
+/**
+ * Writes a sequence of sv codes: zeros are counted and written as runs (writeZeros) just
+ * before the next non-zero or wide code, and at `end()`.
+ */
+export class SvSequence {
+  private zeros = 0;
+
+  constructor(private readonly w: BitWriter) {}
+
+  zero(): void {
+    this.zeros++;
+  }
+
+  /** Any |r| < 2^53, zero included. */
+  value(r: number): void {
+    if (r === 0) this.zeros++;
+    else {
+      this.flush();
+      writeNonZero(this.w, r);
+    }
+  }
+
+  wide(r: number): void {
+    this.flush();
+    writeWide(this.w, r);
+  }
+
+  end(): void {
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.zeros > 0) {
+      writeZeros(this.w, this.zeros);
+      this.zeros = 0;
+    }
+  }
+}
+
 /** Bits writeNonZero would take for r (r !== 0). */
 export function nonZeroBits(r: number): number {
   if (r >= -16 && r < 16) return 7;
