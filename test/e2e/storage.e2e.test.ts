@@ -1,10 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LongRunning, assertBuilt, root, runCli, startCli } from '../support/cli.js';
-import { tempDir } from '../support/project.js';
+import { type LongRunning, assertBuilt, runCli, startCli } from '../support/cli.js';
+import { demoPlantProject, tempDir } from '../support/project.js';
 import { launchChromium } from '../support/browser.js';
 
 // End to end: the demo plant (`sensorvault demo`) polled by a real headless host
@@ -31,9 +30,8 @@ function freePort(): Promise<number> {
 beforeAll(async () => {
   assertBuilt();
   const plantPort = await freePort();
-  const document = JSON.parse(readFileSync(path.join(root, 'resources', 'demo', 'plant.project.json'), 'utf8')) as { devices: { settings: Record<string, unknown>; tags: { id: string; classification?: unknown }[] }[]; store: { retention: Record<string, number> } };
+  const document = demoPlantProject(plantPort);
   for (const device of document.devices) {
-    device.settings.port = plantPort;
     // Two tags go upstream: the plan shows their bandwidth.
     for (const tag of device.tags) if (tag.id === 'tt-101' || tag.id === 'pt-101') tag.classification = { level: 'internal', leavesSite: true };
   }

@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LongRunning, assertBuilt, root, startCli } from '../support/cli.js';
-import { tempDir } from '../support/project.js';
+import { demoPlantProject, tempDir } from '../support/project.js';
 import { launchChromium } from '../support/browser.js';
 
 // End to end: the real demo plant (`sensorvault demo`, its own database) and a real
@@ -55,9 +55,7 @@ beforeAll(async () => {
   assertBuilt();
   mkdirSync(shots, { recursive: true });
   plantPort = await freePort();
-  const document = JSON.parse(readFileSync(path.join(root, 'resources', 'demo', 'plant.project.json'), 'utf8')) as { devices: { settings: Record<string, unknown> }[] };
-  for (const device of document.devices) device.settings.port = plantPort;
-  writeFileSync(project, JSON.stringify(document, null, 2));
+  writeFileSync(project, JSON.stringify(demoPlantProject(plantPort), null, 2));
   plant = await startPlant();
   browser = await launchChromium();
 });

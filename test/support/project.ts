@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ProjectInput } from '../../shared/project.js';
@@ -38,4 +38,18 @@ export function compile(project: unknown): CompiledProject {
 export function tempDir(prefix = 'sensorvault-test-'): { dir: string; file(name: string): string; remove(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, file: (name) => path.join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The project file as a test edits it: the fields the e2e tests change. */
+export interface DemoPlantDocument {
+  devices: Array<{ settings: Record<string, unknown>; tags: Array<{ id: string; classification?: unknown }> }>;
+  store: { retention: Record<string, number> };
+}
+
+/** The shipped demo plant's project (resources/demo), every device pointed at 127.0.0.1:port. */
+export function demoPlantProject(port: number): DemoPlantDocument {
+  const file = path.join(import.meta.dirname, '..', '..', 'resources', 'demo', 'plant.project.json');
+  const document = JSON.parse(readFileSync(file, 'utf8')) as DemoPlantDocument;
+  for (const device of document.devices) device.settings.port = port;
+  return document;
 }
