@@ -29,7 +29,7 @@ import {
   SPARKPLUG_METRIC_BYTES,
   type SignalClass,
 } from './ratios.js';
-import { formatCount, formatDays, formatSize } from './units.js';
+import { formatCount, formatDays, formatSize } from '../format/units.js';
 
 export interface CapacityInput {
   project: Project;

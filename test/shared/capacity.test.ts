@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { TagInfo } from '../../shared/api/types.js';
 import { planCapacity, signalClassOf } from '../../shared/capacity/plan.js';
 import { BYTES_PER_READING, PAGE_OVERHEAD, ROLLUP_ROW_BYTES } from '../../shared/capacity/ratios.js';
-import { formatDays, parseSize } from '../../shared/capacity/units.js';
+import { formatDays, parseSize } from '../../shared/format/units.js';
 import { CapacityPlanSchema } from '../../shared/history/types.js';
 import { ProjectSchema, type Project } from '../../shared/project.js';
 

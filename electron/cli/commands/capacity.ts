@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { planCapacity } from '../../../shared/capacity/plan.js';
-import { SIZE_FORMS, formatBitRate, formatCount, formatDays, formatSize, parseSize } from '../../../shared/capacity/units.js';
+import { SIZE_FORMS, formatBitRate, formatCount, formatDays, formatSize, parseSize } from '../../../shared/format/units.js';
 import type { CapacityPlan } from '../../../shared/history/types.js';
 import type { DriverRegistry } from '../../core/drivers/registry.js';
 import { loadProjectFile } from '../../core/project/validate.js';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import { SIZE_FORMS, formatBitRate, formatCount, formatDays, formatSize, parseSize } from '../../../shared/capacity/units.js';
+import { SIZE_FORMS, formatBitRate, formatCount, formatDays, formatSize, parseSize } from '../../../shared/format/units.js';
 import type { CapacityPlan, DbStats } from '../../../shared/history/types.js';
 import { formatDuration } from '../format/format.js';
 import { useTimeFormats } from '../format/use-time-format.js';
