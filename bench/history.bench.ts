@@ -19,7 +19,7 @@ import Database from 'better-sqlite3';
 import { silentLogger } from '../electron/core/log.js';
 import { History, SLICE_MS } from '../electron/core/store/history.js';
 import { migrate } from '../electron/core/store/migrations/index.js';
-import { HOUR_MS, rollupParams, emptyRollup, combine, rollupColumns, MINUTE_MS } from '../electron/core/store/rollup.js';
+import { HOUR_MS, rollupParams, emptyRollup, combine, rollupColumns } from '../electron/core/store/rollup.js';
 import { Store } from '../electron/core/store/store.js';
 import { ValueKind } from '../electron/core/store/protocol.js';
 import type { Reading } from '../shared/reading.js';
@@ -167,7 +167,6 @@ function generate(file: string, hours: number, olderRollupDays: number): { readi
       }
     })();
   }
-  void MINUTE_MS;
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return { readings, seconds: (performance.now() - started) / 1000 };
