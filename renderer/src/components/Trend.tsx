@@ -6,7 +6,7 @@ import type { ApiError } from '../../../shared/api/contract.js';
 import type { HistoryTrend } from '../../../shared/history/types.js';
 import type { TrendSeries } from '../state/stores.js';
 import { MAX_TREND_TAGS, TREND_WINDOWS } from '../state/stores.js';
-import { formatValue } from '../format/format.js';
+import { formatCount, formatValue } from '../format/format.js';
 import { type TimeFormatter, formatTimeSpan } from '../format/time.js';
 import { useTimeFormats } from '../format/use-time-format.js';
 import { useSession, useSessionStore } from '../session-context.js';
@@ -511,8 +511,8 @@ function HistoryStatus({ configs, history }: { configs: readonly SeriesConfig[];
                 · min {withUnit(extremes.min, c.unit)} · max {withUnit(extremes.max, c.unit)}
               </span>
             )}
-            {trend !== undefined && <span className="muted"> · {trend.points.length.toLocaleString('en-US')} points drawn</span>}
-            {done && r.ms !== undefined && <span className="muted" data-testid="trend-history-ms"> · loaded in {Math.round(r.ms).toLocaleString('en-US')} ms</span>}
+            {trend !== undefined && <span className="muted"> · {formatCount(trend.points.length)} points drawn</span>}
+            {done && r.ms !== undefined && <span className="muted" data-testid="trend-history-ms"> · loaded in {formatCount(r.ms)} ms</span>}
           </div>
         );
       })}

@@ -1,4 +1,5 @@
 import type { HistoryTrend, TrendSource } from '../../../shared/history/types.js';
+import { formatCount } from '../../../shared/format/units.js';
 import type { TimeFormatter } from '../format/time.js';
 import { silenceLimitMs } from './gaps.js';
 
@@ -55,11 +56,9 @@ export function formatSpan(ms: number): string {
   return `${round(ms / 86_400_000)} d`;
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
-
 /** Where a trend's points come from, in words: "86,400 readings · min/max per 43 s (decimated)". */
 export function describeSource(trend: Pick<HistoryTrend, 'source' | 'bucketMs' | 'readings' | 'points'>): string {
-  const readings = `${count(trend.readings)} ${trend.readings === 1 ? 'reading' : 'readings'}`;
+  const readings = `${formatCount(trend.readings)} ${trend.readings === 1 ? 'reading' : 'readings'}`;
   switch (trend.source) {
     case 'raw':
       return trend.readings === 0 ? 'no readings in this range' : `${readings} · every reading`;
