@@ -329,7 +329,6 @@ export class StoreEngine {
   }
 
   queryTrend(key: string, from: number, to: number, points: number): HistoryTrend {
-    if (this.init.readOnly) this.reloadTags();
     return this.history.trend(key, this.lookupTag(key), from, to, Math.max(1, Math.floor(points)), this.statusText);
   }
 
@@ -427,7 +426,6 @@ export class StoreEngine {
   }
 
   queryHistory(key: string, from: number, to: number, limit: number, order: 'newest' | 'oldest' = 'newest'): HistorySeries {
-    if (this.init.readOnly) this.reloadTags();
     const tagId = this.lookupTag(key);
     const max = Math.max(0, Math.floor(limit));
     if (tagId === undefined || to < from) return { tagId: key, points: [], truncated: false };
